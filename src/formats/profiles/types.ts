@@ -1,0 +1,65 @@
+import type { EventObject, LogSource } from '../../core/event.js';
+import type { SyslogRecord } from '../syslog/record.js';
+
+/**
+ * The normalized core: flat Elastic Common Schema keys, enough to search and to group alerts.
+ * Sigma rules never see it; they run on `original` through pipeline field mappings.
+ */
+export interface EcsCore {
+  /** ISO 8601 in UTC with milliseconds. */
+  '@timestamp'?: string;
+  'event.code'?: string;
+  'event.provider'?: string;
+  'event.dataset'?: string;
+  /** ECS allows several categories (`["authentication", "session"]`), so this is always an array. */
+  'event.category'?: string[];
+  'event.action'?: string;
+  'event.outcome'?: 'success' | 'failure' | 'unknown';
+  'host.name'?: string;
+  'user.name'?: string;
+  'source.ip'?: string;
+  'source.port'?: number;
+  'destination.ip'?: string;
+  'destination.port'?: number;
+  'process.name'?: string;
+  'process.pid'?: number;
+  'process.executable'?: string;
+  'process.command_line'?: string;
+  'process.parent.executable'?: string;
+  'file.path'?: string;
+  'url.original'?: string;
+  'http.response.status_code'?: number;
+  'dns.question.name'?: string;
+  message?: string;
+  'related.ip'?: string[];
+}
+
+export type EcsKey = keyof EcsCore;
+
+/** What a profile reads: a JSON object, a parsed syslog message, or one raw text line. */
+export type ProfileInput =
+  | { kind: 'json'; value: EventObject }
+  | { kind: 'syslog'; record: SyslogRecord; text?: string }
+  | { kind: 'text'; text: string };
+
+export interface NormalizedEvent {
+  /** Which Sigma rules apply to this event. */
+  logsource: LogSource & { product: string };
+  core: EcsCore;
+  /** The vendor-native object, never modified: for JSON input it is the object itself (or a CloudTrail record). */
+  original: EventObject;
+  /** The text the event came from, where there was one (a syslog line, an auditd line). */
+  originalText?: string;
+  /** Name of the profile that produced it. */
+  profile: string;
+}
+
+export interface SourceProfile {
+  /** The name users write in config (`okta`, `winlogbeat`, ...). */
+  readonly name: string;
+  readonly description: string;
+  /** A cheap test of the input's shape, used by detectProfile. */
+  detect(input: ProfileInput): boolean;
+  /** One input can give several events (a CloudTrail `Records` file). */
+  normalize(input: ProfileInput): NormalizedEvent[];
+}

@@ -1,0 +1,163 @@
+import { VigilError } from '../../core/errors.js';
+import type { EventObject } from '../../core/event.js';
+import { scanIsoTimestamp } from '../syslog/timestamp.js';
+import type { EcsCore, EcsKey, ProfileInput } from './types.js';
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Nested lookup by already-split path; undefined when any step is missing. */
+export function pick(obj: unknown, ...path: string[]): unknown {
+  let cur = obj;
+  for (const key of path) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** A non-empty string, numbers as their decimal text; `-` and `?` (common "no value" markers) are absent. */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' || v === '-' || v === '?' ? undefined : v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** An integer from a number, decimal text or `0x` hex text (Windows writes process ids as 0x11cc). */
+export function int(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  let n: number;
+  if (v.startsWith('0x') || v.startsWith('0X')) n = isHex(v.slice(2)) ? parseInt(v.slice(2), 16) : NaN;
+  else n = isDecimal(v) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function isDecimal(s: string): boolean {
+  if (s.length === 0 || s.length > 16) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function isHex(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+function isIpv4(s: string): boolean {
+  const parts = s.split('.');
+  if (parts.length !== 4) return false;
+  return parts.every((p) => isDecimal(p) && p.length <= 3 && Number(p) <= 255 && (p.length === 1 || p[0] !== '0'));
+}
+
+function isIpv6(s: string): boolean {
+  const zone = s.indexOf('%');
+  const addr = zone >= 0 ? s.slice(0, zone) : s;
+  if (addr.length < 2 || addr.length > 45) return false;
+  const halves = addr.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  let count = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (i === groups.length - 1 && g.includes('.')) {
+      if (!isIpv4(g)) return false;
+      count += 2;
+    } else if (g.length >= 1 && g.length <= 4 && isHex(g)) {
+      count += 1;
+    } else {
+      return false;
+    }
+  }
+  return halves.length === 2 ? count < 8 : count === 8;
+}
+
+/** True for IPv4 dotted quads and IPv6 text forms (with optional zone); hand-written, no I/O modules. */
+export function isIp(s: unknown): s is string {
+  return typeof s === 'string' && (isIpv4(s) || (s.includes(':') && isIpv6(s)));
+}
+
+export function ip(v: unknown): string | undefined {
+  return isIp(v) ? v : undefined;
+}
+
+/** Only valid TCP/UDP ports. */
+export function port(v: unknown): number | undefined {
+  const n = int(v);
+  return n !== undefined && n >= 0 && n <= 65535 ? n : undefined;
+}
+
+/**
+ * Epoch ms from ISO 8601 text (offset-less means UTC; a space instead of `T` is accepted, as in
+ * Sysmon's UtcTime) or from epoch numbers (seconds, or milliseconds when too large for seconds).
+ */
+export function parseTime(v: unknown): number | undefined {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0) return undefined;
+    return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+  }
+  if (typeof v !== 'string' || v.length < 19 || v.length > 64) return undefined;
+  const text = v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v;
+  const r = scanIsoTimestamp(text, 0, (wall) => wall);
+  return r.ok && r.end === text.length ? r.epochMs : undefined;
+}
+
+export function isoTime(v: unknown): string | undefined {
+  const ms = parseTime(v);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+/** Last path segment of a Windows or POSIX path. */
+export function basename(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const cut = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  const name = path.slice(cut + 1);
+  return name === '' ? undefined : name;
+}
+
+/**
+ * Drops undefined keys and fills `related.ip` from the source and destination addresses, the
+ * final step of every profile so cores never carry empty keys.
+ */
+export function finishCore(core: EcsCore, extraIps: Array<string | undefined> = []): EcsCore {
+  const out: EcsCore = {};
+  for (const key of Object.keys(core) as EcsKey[]) {
+    const v = core[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) (out as Record<string, unknown>)[key] = v;
+  }
+  const ips = new Set<string>(out['related.ip'] ?? []);
+  for (const candidate of [out['source.ip'], out['destination.ip'], ...extraIps]) if (candidate && isIp(candidate)) ips.add(candidate);
+  if (ips.size > 0) out['related.ip'] = [...ips];
+  return out;
+}
+
+export function inputError(profile: string, expected: string, input: ProfileInput): VigilError {
+  return new VigilError('PROFILE_BAD_INPUT', `profile "${profile}" expects ${expected}, got ${input.kind === 'json' ? 'a JSON object of another shape' : input.kind === 'syslog' ? 'a syslog record' : 'a text line'}`, { field: 'input' });
+}
+
+export function jsonValue(profile: string, input: ProfileInput): EventObject {
+  if (input.kind !== 'json') throw inputError(profile, 'a JSON object', input);
+  return input.value;
+}
+
+/** `success`/`failure` from the many spellings sources use. */
+export function outcome(v: unknown): 'success' | 'failure' | undefined {
+  if (typeof v === 'boolean') return v ? 'success' : 'failure';
+  if (typeof v !== 'string') return undefined;
+  switch (v.toLowerCase()) {
+    case 'success': case 'succeeded': case 'yes': case 'allow': case 'allowed': case 'true': case 'ok':
+      return 'success';
+    case 'failure': case 'failed': case 'fail': case 'no': case 'deny': case 'denied': case 'false': case 'blocked':
+      return 'failure';
+    default:
+      return undefined;
+  }
+}

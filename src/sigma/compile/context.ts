@@ -1,0 +1,100 @@
+import type { EventObject } from '../../core/event.js';
+import { getPath } from '../../core/fieldpath.js';
+
+/** A field's values as the matchers see them: leaf scalars, their string forms, lower-cased lazily. */
+export interface FieldValues {
+  present: boolean;
+  raw: unknown[];
+  strs: string[];
+  lowers: string[];
+}
+
+const ABSENT: FieldValues = { present: false, raw: [], strs: [], lowers: [] };
+const MAX_KEYWORD_LEAVES = 4096;
+const MAX_DEPTH = 32;
+
+/**
+ * Resolves the event paths a Sigma field maps to; `*` in a path is any one key at that level and
+ * `~Name` a key that reads Name without its spaces.
+ */
+export function resolvePaths(event: EventObject, paths: string[]): unknown {
+  for (const path of paths) {
+    const v = path.includes('*') || path.includes('~') ? resolveWildcardPath(event, path.split('.')) : getPath(event, path);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function resolveWildcardPath(node: unknown, parts: string[]): unknown {
+  if (parts.length === 0) return node;
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+  const [head, ...rest] = parts;
+  const obj = node as Record<string, unknown>;
+  if (head!.startsWith('~')) {
+    // `~Name` matches a key that equals Name once spaces are removed (Defender writes "Threat Name").
+    const want = head!.slice(1);
+    for (const [k, child] of Object.entries(obj)) {
+      if (k.length > want.length && k.includes(' ') && k.replace(/ /g, '') === want) return resolveWildcardPath(child, rest);
+    }
+    return undefined;
+  }
+  if (head === '*') {
+    for (const child of Object.values(obj)) {
+      const v = resolveWildcardPath(child, rest);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  if (!Object.prototype.hasOwnProperty.call(obj, head!)) return rest.length > 0 ? getPath(obj, parts.join('.')) : undefined;
+  return resolveWildcardPath(obj[head!], rest);
+}
+
+function toValues(v: unknown): FieldValues {
+  if (v === undefined) return ABSENT;
+  const raw: unknown[] = [];
+  const push = (x: unknown) => {
+    if (Array.isArray(x)) for (const el of x) push(el);
+    else if (x !== null && typeof x === 'object') {
+      // XML-shaped values ({"#text": ..., "#attributes": ...}) match on their text.
+      const text = (x as Record<string, unknown>)['#text'];
+      if (text !== undefined) push(text);
+    } else raw.push(x);
+  };
+  push(v);
+  const strs: string[] = [];
+  for (const x of raw) if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
+  return { present: true, raw: v === null ? [null] : raw, strs, lowers: strs.map((s) => s.toLowerCase()) };
+}
+
+/** Per-event state shared by every rule evaluated on it: resolved and case-folded fields are computed once. */
+export class EventContext {
+  private readonly cache = new Map<string, FieldValues>();
+  private keywordCache: FieldValues | undefined;
+
+  constructor(readonly event: EventObject) {}
+
+  /** `key` identifies the path list (the compiler interns it), so equal fields share one cache entry. */
+  field(key: string, paths: string[]): FieldValues {
+    let v = this.cache.get(key);
+    if (v === undefined) {
+      v = toValues(resolvePaths(this.event, paths));
+      this.cache.set(key, v);
+    }
+    return v;
+  }
+
+  /** Every leaf value of the event, for keyword (field-less) searches. */
+  keywords(): FieldValues {
+    if (this.keywordCache) return this.keywordCache;
+    const strs: string[] = [];
+    const walk = (x: unknown, depth: number) => {
+      if (strs.length >= MAX_KEYWORD_LEAVES || depth > MAX_DEPTH) return;
+      if (Array.isArray(x)) for (const el of x) walk(el, depth + 1);
+      else if (x !== null && typeof x === 'object') for (const el of Object.values(x)) walk(el, depth + 1);
+      else if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
+    };
+    walk(this.event, 0);
+    this.keywordCache = { present: strs.length > 0, raw: strs, strs, lowers: strs.map((s) => s.toLowerCase()) };
+    return this.keywordCache;
+  }
+}

@@ -1,0 +1,109 @@
+import type { SigmaRule } from '../model/types.js';
+import { AhoCorasick } from '../compile/aho-corasick.js';
+import type { EventContext } from '../compile/context.js';
+import type { FieldResolver } from '../compile/field-resolver.js';
+import type { Predicate } from '../compile/predicate.js';
+import { KEYWORD_KEY, type Requirement } from '../compile/requirements.js';
+import type { EventSelector } from '../pipeline/types.js';
+
+export interface CompiledRule {
+  rule: SigmaRule;
+  predicate: Predicate;
+  /** Index into the branch's rule list. */
+  index: number;
+}
+
+interface FieldIndex {
+  key: string;
+  paths: string[];
+  automaton: AhoCorasick;
+  /** literal id -> rule indexes */
+  rulesOf: number[][];
+}
+
+/**
+ * The rules that apply to one event shape (a logsource selector), with a literal index that narrows
+ * every event down to the few rules whose required text actually occurs in it.
+ */
+export class Branch {
+  readonly rules: CompiledRule[] = [];
+  private alwaysCandidates: number[] = [];
+  private fieldIndexes: FieldIndex[] = [];
+  private seen = new Uint32Array(0);
+  private epoch = 0;
+
+  constructor(
+    readonly selector: EventSelector | undefined,
+    readonly resolver: FieldResolver,
+  ) {}
+
+  add(rule: SigmaRule, predicate: Predicate): CompiledRule {
+    const compiled = { rule, predicate, index: this.rules.length };
+    this.rules.push(compiled);
+    return compiled;
+  }
+
+  /** Builds the literal index from each rule's requirement (null: always a candidate, []: never). */
+  buildIndex(requirements: Requirement[]): void {
+    const byKey = new Map<string, { paths: string[]; literals: Map<string, number[]> }>();
+    this.alwaysCandidates = [];
+    requirements.forEach((req, ruleIndex) => {
+      if (req === null) {
+        this.alwaysCandidates.push(ruleIndex);
+        return;
+      }
+      for (const anchor of req) {
+        let entry = byKey.get(anchor.key);
+        if (!entry) {
+          entry = { paths: anchor.paths, literals: new Map() };
+          byKey.set(anchor.key, entry);
+        }
+        const list = entry.literals.get(anchor.literal);
+        if (list) {
+          if (list[list.length - 1] !== ruleIndex) list.push(ruleIndex);
+        } else entry.literals.set(anchor.literal, [ruleIndex]);
+      }
+    });
+    this.fieldIndexes = [...byKey].map(([key, { paths, literals }]) => {
+      const automaton = new AhoCorasick();
+      const rulesOf: number[][] = [];
+      for (const [literal, rules] of literals) {
+        automaton.add(literal, rulesOf.length);
+        rulesOf.push(rules);
+      }
+      return { key, paths, automaton: automaton.build(), rulesOf };
+    });
+    this.seen = new Uint32Array(this.rules.length);
+  }
+
+  /** Rule indexes worth evaluating on this event, in rule order. */
+  candidates(ctx: EventContext): number[] {
+    if (++this.epoch === 0xffffffff) {
+      this.seen.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const seen = this.seen;
+    const out: number[] = [];
+    for (const i of this.alwaysCandidates) {
+      seen[i] = epoch;
+      out.push(i);
+    }
+    for (const fi of this.fieldIndexes) {
+      const fv = fi.key === KEYWORD_KEY ? ctx.keywords() : ctx.field(fi.key, fi.paths);
+      if (!fv.present) continue;
+      const rulesOf = fi.rulesOf;
+      for (const s of fv.lowers) {
+        fi.automaton.search(s, (id) => {
+          for (const r of rulesOf[id]!) {
+            if (seen[r] !== epoch) {
+              seen[r] = epoch;
+              out.push(r);
+            }
+          }
+        });
+      }
+    }
+    return out;
+  }
+}
