@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerRulesCommands } from './rules.js';
+import { registerSigmaCommands } from './sigma.js';
 
 /** Every command group registers itself here; one line per group. */
-export function registerCommands(_program: Command): void {
-  // command groups are added as they are built
+export function registerCommands(program: Command): void {
+  registerRulesCommands(program);
+  registerSigmaCommands(program);
 }

@@ -127,13 +127,13 @@ function checkReferences(cond: Condition, names: string[], location: Location, e
       checkReferences(cond.item, names, location, errors, section);
       return;
     case 'ref':
-      if (!names.includes(cond.name)) {
-        const hint = Object.prototype.hasOwnProperty.call(section, cond.name) ? ' (it failed to parse)' : '';
-        errors.push(new VigilError('sigma.condition.reference', `condition names search identifier '${cond.name}' which is not defined${hint}`, location));
+      // An identifier that exists but failed to parse already has its own error.
+      if (!names.includes(cond.name) && !Object.prototype.hasOwnProperty.call(section, cond.name)) {
+        errors.push(new VigilError('sigma.condition.reference', `condition names search identifier '${cond.name}' which is not defined`, location));
       }
       return;
     case 'of':
-      if (selectIdentifiers(cond.pattern, names).length === 0) {
+      if (selectIdentifiers(cond.pattern, Object.keys(section).filter((k) => k !== 'condition')).length === 0) {
         errors.push(new VigilError('sigma.condition.reference', `'${cond.quantifier === 'all' ? 'all' : '1'} of ${cond.pattern}' matches no search identifier`, location));
       }
   }

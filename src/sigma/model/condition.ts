@@ -84,6 +84,7 @@ export function parseCondition(text: string, location: Location = {}): Condition
 
   const result = parseOr();
   const rest = peek();
+  if (rest?.type === 'pipe') throw fail(`aggregation expressions ('|') are not part of Sigma 2; use a correlation rule`, rest.column);
   if (rest) throw fail(`unexpected '${rest.text}' after a complete condition`, rest.column);
   return result;
 

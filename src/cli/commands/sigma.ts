@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { VigilError } from '../../core/errors.js';
+import type { EventObject } from '../../core/event.js';
+import { loadRules } from '../../sigma/loader/load.js';
+import { loadPipeline } from '../../sigma/pipeline/load.js';
+import { SigmaEngine } from '../../sigma/engine/engine.js';
+import { AutoEngine } from '../../sigma/engine/auto.js';
+import type { RuleMatch } from '../../sigma/engine/types.js';
+import { runRegression, type RegressionCase } from '../../sigma/regress.js';
+import { readJsonEvents } from '../read-events.js';
+import { parsePlaceholders } from './rules.js';
+
+function loadOrFail(paths: string[], placeholders: Record<string, string[]>) {
+  const set = loadRules(paths, { placeholders });
+  for (const e of set.errors) process.stderr.write(`rule error: ${e.describe()}\n`);
+  if (set.rules.length === 0) throw new VigilError('sigma.no_rules', `no rules loaded from ${paths.join(', ')}`);
+  return set;
+}
+
+function caseEvents(c: RegressionCase): EventObject[] | undefined {
+  for (const ext of ['.json', '.jsoncls']) {
+    const file = join(c.dir, c.ruleId + ext);
+    if (existsSync(file)) {
+      const events: EventObject[] = [];
+      for (const e of readJsonEvents(file, (err) => { throw err; })) events.push(e.event);
+      return events;
+    }
+  }
+  return undefined;
+}
+
+export function registerSigmaCommands(program: Command): void {
+  const sigma = program.command('sigma').description('run Sigma rules over events');
+  sigma
+    .command('regress')
+    .description('run SigmaHQ-format regression cases (info.yml + sample records) and report pass/fail')
+    .requiredOption('--rules <dir...>', 'rule folders or files')
+    .requiredOption('--cases <dir>', 'folder of regression cases (SigmaHQ regression_data layout)')
+    .option('--pipeline <name>', 'pipeline for the sample records', 'windows-evtx')
+    .option('--strict', 'require exactly match_count matches (default: at least, warning on more, like the reference runner)')
+    .option('--json', 'print {"cases","passed","failed":[{case,rule,expected,got}],"warnings","skipped"}')
+    .action((opts: { rules: string[]; cases: string; pipeline: string; strict?: boolean; json?: boolean }) => {
+      if (!existsSync(opts.cases)) throw new VigilError('input.missing', `cases folder '${opts.cases}' does not exist`);
+      const set = loadOrFail(opts.rules, {});
+      const engine = SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline));
+      const result = runRegression(engine, opts.cases, caseEvents, !!opts.strict);
+      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else {
+        for (const f of result.failed) process.stdout.write(`FAIL ${f.case} rule ${f.rule}: expected ${f.expected}, got ${f.got}${f.reason ? ` (${f.reason})` : ''}\n`);
+        for (const w of result.warnings) process.stdout.write(`warn ${w.case} rule ${w.rule}: expected ${w.expected}, got ${w.got} (more records match than the case lists)\n`);
+        for (const s of result.skipped) process.stdout.write(`skip ${s.case}: ${s.reason}\n`);
+        process.stdout.write(`${result.cases} cases, ${result.passed} passed, ${result.failed.length} failed, ${result.warnings.length} warnings, ${result.skipped.length} skipped\n`);
+      }
+      process.exitCode = result.failed.length > 0 ? 1 : 0;
+    });
+
+  sigma
+    .command('match')
+    .description('match events (JSON lines or concatenated JSON) against Sigma rules; matches out as JSON lines')
+    .requiredOption('--rules <dir...>', 'rule folders or files')
+    .option('--pipeline <name>', 'pipeline name or YAML file (default: chosen per event: windows-evtx, winlogbeat or generic)', 'auto')
+    .option('--placeholder <name=value...>', 'value for an |expand placeholder (repeatable)')
+    .option('--include-correlation-only', 'also print matches of rules used only by correlations')
+    .argument('<files...>', 'event files')
+    .action((files: string[], opts: { rules: string[]; pipeline: string; placeholder?: string[]; includeCorrelationOnly?: boolean }) => {
+      const set = loadOrFail(opts.rules, parsePlaceholders(opts.placeholder ?? []));
+      const compileErrors: VigilError[] = [];
+      const engine = opts.pipeline === 'auto' ? new AutoEngine(set.rules, compileErrors) : SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline), { errors: compileErrors });
+      let inputErrors = 0;
+      for (const file of files) {
+        for (const { event, line } of readJsonEvents(file, (err) => {
+          inputErrors++;
+          process.stderr.write(`input error: ${err.describe()}\n`);
+        })) {
+          for (const m of engine.match(event)) {
+            if (m.correlationOnly && !opts.includeCorrelationOnly) continue;
+            process.stdout.write(JSON.stringify(matchRecord(m, file, line)) + '\n');
+          }
+        }
+      }
+      for (const e of compileErrors) process.stderr.write(`rule error: ${e.describe()}\n`);
+      process.exitCode = inputErrors > 0 ? 1 : 0;
+    });
+}
+
+export function matchRecord(m: RuleMatch, file: string, line: number) {
+  return { rule_id: m.ruleId, title: m.title, level: m.level ?? null, status: m.status ?? null, tags: m.tags, author: m.author ?? null, fields: m.fields, file, line };
+}

@@ -1,0 +1,28 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { EventObject } from '../../core/event.js';
+import { SigmaEngine } from '../engine/engine.js';
+import { loadRulesFromText } from '../loader/load.js';
+import { loadPipeline } from '../pipeline/load.js';
+
+/** The shared corpora folder beside the checkout, or undefined when this machine has none. */
+export const CORPORA = fileURLToPath(new URL('../../../../../shared/corpora/', import.meta.url));
+export const HAVE_CORPORA = existsSync(CORPORA);
+export const SKIP_CORPORA = HAVE_CORPORA ? false : `../shared/corpora is absent (looked in ${CORPORA})`;
+
+/** Compiles one detection block (YAML under `detection:`) into an engine over generic JSON events. */
+export function engineFor(detectionYaml: string, extra = '', placeholders?: Record<string, string[]>): SigmaEngine {
+  const indented = detectionYaml
+    .trim()
+    .split('\n')
+    .map((l) => '    ' + l)
+    .join('\n');
+  const text = `title: test rule\nid: 00000000-0000-4000-8000-000000000001\nauthor: Vigil tests\nlevel: high\nlogsource:\n    product: test\n${extra}detection:\n${indented}\n`;
+  const set = loadRulesFromText(text, 'test.yml', { placeholders });
+  if (set.errors.length > 0) throw set.errors[0];
+  return SigmaEngine.compile(set.rules, loadPipeline('generic'));
+}
+
+export function matches(engine: SigmaEngine, event: EventObject): boolean {
+  return engine.match(event).length > 0;
+}
