@@ -20,6 +20,11 @@ export function parseQuery(text: string, limits?: Partial<QueryLimits>): QueryAs
   if (text.length > resolved.maxLength || Buffer.byteLength(text, 'utf8') > resolved.maxLength) {
     throw queryError(QueryErrorCode.limit, `query is longer than ${resolved.maxLength} bytes`);
   }
+  const control = findControlCharacter(text);
+  if (control >= 0) {
+    const code = text.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
+    throw queryError(QueryErrorCode.syntax, `control character U+${code} is not allowed`, control);
+  }
   const cursor = new Cursor(text, resolved);
   const parser = new FilterParser(cursor);
   const first = cursor.peek('expr');
@@ -231,6 +236,15 @@ class FilterParser {
     if (token.pattern.every((p) => p.kind === 'any')) return null;
     throw this.c.fail('wildcards are not allowed in a range bound', token.start);
   }
+}
+
+/** Control characters have no meaning in the language, and NUL ends strings inside SQLite's FTS5 parser. */
+function findControlCharacter(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x08 || (c >= 0x0e && c <= 0x1f) || c === 0x7f) return i;
+  }
+  return -1;
 }
 
 function modeOf(group: Group | null): LexMode {

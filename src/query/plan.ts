@@ -1,4 +1,4 @@
-import type { Aggregation, Expr, NameRef, QueryAst, SortKey, Span } from './ast.js';
+import type { Aggregation, Expr, NameRef, QueryAst, SortKey, Span, Term } from './ast.js';
 import { excerpt, queryError, QueryErrorCode } from './errors.js';
 import { isValidFieldName } from './fieldname.js';
 
@@ -64,11 +64,15 @@ export function planQuery(ast: QueryAst): QueryPlan {
         for (const ref of stage.by) check(ref, stage.type);
         for (const agg of stage.aggregations) if (agg.field !== null) check({ name: agg.field, span: agg.span }, stage.type);
         const bucketMs = stage.type === 'timechart' ? stage.intervalMs : null;
-        const names = [...(bucketMs === null ? [] : [BUCKET_COLUMN]), ...stage.by.map((b) => b.name)];
-        for (const agg of stage.aggregations) names.push(agg.name);
-        const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-        if (duplicate !== undefined) {
-          throw queryError(QueryErrorCode.plan, `column '${excerpt(duplicate)}' appears twice; rename one with 'as'`, stage.span.start);
+        const outputs = [
+          ...(bucketMs === null ? [] : [{ name: BUCKET_COLUMN, span: stage.span }]),
+          ...stage.by,
+          ...stage.aggregations,
+        ];
+        const names = outputs.map((o) => o.name);
+        const duplicate = outputs.find((o, i) => names.indexOf(o.name) !== i);
+        if (duplicate) {
+          throw queryError(QueryErrorCode.plan, `column '${excerpt(duplicate.name)}' appears twice; rename one with 'as'`, duplicate.span.start);
         }
         steps.push({ op: 'aggregate', bucketMs, groupBy: stage.by, aggregations: stage.aggregations });
         columns = names;
@@ -108,8 +112,8 @@ export function planQuery(ast: QueryAst): QueryPlan {
   };
 }
 
-function termsOf(expr: Expr): Expr[] {
-  const out: Expr[] = [];
+function termsOf(expr: Expr): Term[] {
+  const out: Term[] = [];
   const stack = [expr];
   while (stack.length) {
     const e = stack.pop()!;

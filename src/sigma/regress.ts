@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { EventObject } from '../core/event.js';
-import { VigilError, errorMessage } from '../core/errors.js';
+import { errorMessage } from '../core/errors.js';
 import type { SigmaEngine } from './engine/engine.js';
 
 /** One SigmaHQ regression case: a rule id, its sample events and how many records must match. */

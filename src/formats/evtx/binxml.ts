@@ -9,7 +9,7 @@ import {
   type Template,
   type TemplateNode,
 } from './model.js';
-import { decodeInline, decodeSized, guidAt } from './values.js';
+import { decodeInline, decodeSized, guidAt, utf16Raw } from './values.js';
 
 /** A data error at a chunk-relative offset; the chunk reader turns it into a located VigilError. */
 export class BinXmlError extends Error {
@@ -83,7 +83,7 @@ export class ChunkBinXml {
     const chars = buf.readUInt16LE(offset + 6);
     const end = offset + NAME_HEADER + 2 * chars;
     if (end > buf.length) throw new BinXmlError('name runs past the end of the chunk', offset);
-    const name = buf.toString('utf16le', offset + NAME_HEADER, end);
+    const name = utf16Raw(buf, offset + NAME_HEADER, end);
     this.names.set(offset, name);
     return name;
   }

@@ -8,17 +8,18 @@ import { NodeKind, ValueType, type AttrNode, type ElementNode, type Node, type V
  *
  * Entries are stored flat, three slots each, to avoid an object per entry:
  *   [Entry.Element, ElementNode, Values | null] or [Entry.Scalar, type, value].
- * An optional substitution whose value is empty (size 0) becomes [Entry.EmptyOptional, type,
- * value]: libevtx then leaves out the enclosing attribute or element, while the Rust JSON keeps
- * the value (null, or "" for an empty string).
+ * An optional substitution whose value has the Null type becomes [Entry.EmptyOptional, type,
+ * value]: libevtx then leaves out the enclosing attribute or element, while in the Rust JSON the
+ * element stays, as null.
  */
 export const Entry = { Element: 1, Scalar: 2, EmptyOptional: 3 } as const;
 
 /** Pseudo value types for content that is not a substitution value. */
 export const Pseudo = { CharRef: 0xf1, EntityRef: 0xf2, CData: 0xf3, PI: 0xf4 } as const;
 
-/** Upper bound on entries produced for one record: stops exponential template/value fan-out in hostile files. */
-export const RECORD_ENTRY_BUDGET = 1_000_000;
+/** Upper bound on entries expanded for one record (real records use well under 100): stops exponential
+ * template/value fan-out in hostile files early. */
+export const RECORD_ENTRY_BUDGET = 100_000;
 
 export class Expander {
   private budget = RECORD_ENTRY_BUDGET;
@@ -53,7 +54,7 @@ export class Expander {
           const type = values.types[node.index]!;
           const value = values.vals[node.index];
           if (type === ValueType.BinXml) this.expand(value as Node[], null, out, depth + 1);
-          else out.push(node.optional && values.sizes[node.index] === 0 ? Entry.EmptyOptional : Entry.Scalar, type, value);
+          else out.push(node.optional && type === ValueType.Null ? Entry.EmptyOptional : Entry.Scalar, type, value);
           break;
         }
         case NodeKind.Template:

@@ -1,6 +1,6 @@
 import { BinXmlError } from './binxml.js';
 import { Entry, Expander, Pseudo, resolveEntity } from './expand.js';
-import { ArrayFlag, FileTime, Hex64, SystemTime, ValueType, type ElementNode, type Node, type Values } from './model.js';
+import { ArrayFlag, FileTime, Hex64, NodeKind, SystemTime, ValueType, type AttrNode, type ElementNode, type Node, type Values } from './model.js';
 import { jsonFileTime, jsonSystemTime } from './time.js';
 
 /**
@@ -51,6 +51,7 @@ export function jsonScalar(type: number, v: unknown): unknown {
     case ValueType.Int64:
     case ValueType.UInt64:
     case ValueType.EvtHandle:
+    case ValueType.SizeT:
       return typeof v === 'bigint' ? v.toString() : v;
     case ValueType.Real32:
       return Number.isFinite(v) ? shortestFloat32(v as number) : null;
@@ -62,8 +63,6 @@ export function jsonScalar(type: number, v: unknown): unknown {
       return '0x' + (v as number).toString(16);
     case ValueType.HexInt64:
       return hexTrim((v as Hex64).digits);
-    case ValueType.SizeT:
-      return v instanceof Hex64 ? hexTrim(v.digits) : '0x' + (v as number).toString(16);
     case ValueType.FileTime:
       return jsonFileTime(v as FileTime);
     case ValueType.SystemTime:
@@ -107,7 +106,8 @@ function scalarsValue(entries: unknown[]): unknown {
 
 function put(obj: Record<string, unknown>, key: string, value: unknown): void {
   let k = key;
-  if (Object.hasOwn(obj, k)) {
+  // obj[k] is undefined for new keys except inherited ones ("constructor"), hence the second test.
+  if (obj[k] !== undefined && Object.hasOwn(obj, k)) {
     let n = 1;
     while (Object.hasOwn(obj, `${key}_${n}`)) n++;
     k = `${key}_${n}`;
@@ -115,6 +115,21 @@ function put(obj: Record<string, unknown>, key: string, value: unknown): void {
   // A plain assignment to "__proto__" would replace the prototype instead of adding a key.
   if (k === '__proto__') Object.defineProperty(obj, k, { value, enumerable: true, writable: true, configurable: true });
   else obj[k] = value;
+}
+
+/** Marks "no fast answer, expand the general way". */
+const SLOW = Symbol('slow');
+
+/**
+ * Value of a single-node content list without expanding it, for the shapes nearly every event
+ * uses (`<X>%n</X>`, `Name="literal"`); SLOW otherwise, undefined when the content is empty.
+ */
+function single(node: Node, values: Values | null): unknown {
+  if (node.kind === NodeKind.Text) return node.text;
+  if (node.kind !== NodeKind.Subst || !values || node.index >= values.types.length) return SLOW;
+  const type = values.types[node.index]!;
+  if (type === ValueType.BinXml) return SLOW;
+  return type === ValueType.Null ? undefined : jsonScalar(type, values.vals[node.index]);
 }
 
 export class JsonRenderer {
@@ -130,13 +145,21 @@ export class JsonRenderer {
     return root;
   }
 
+  private attrValue(attr: AttrNode, values: Values | null): unknown {
+    if (attr.value.length === 1) {
+      const v = single(attr.value[0]!, values);
+      if (v !== SLOW) return v;
+    }
+    const entries: unknown[] = [];
+    this.x.attrValue(attr, values, entries);
+    return scalarsValue(entries);
+  }
+
   private attributes(el: ElementNode, values: Values | null): Record<string, unknown> | undefined {
     let attrs: Record<string, unknown> | undefined;
     for (const attr of el.attrs) {
-      const entries: unknown[] = [];
-      this.x.attrValue(attr, values, entries);
-      const v = scalarsValue(entries);
-      if (v !== undefined) put((attrs ??= {}), attr.name, v);
+      const v = this.attrValue(attr, values);
+      if (v !== undefined && v !== null) put((attrs ??= {}), attr.name, v);
     }
     return attrs;
   }
@@ -144,6 +167,12 @@ export class JsonRenderer {
   private value(el: ElementNode, values: Values | null, depth: number, withAttributes: boolean): unknown {
     if (depth > MAX_ELEMENT_DEPTH) throw new BinXmlError('elements nested too deeply', 0);
     const attrs = withAttributes && el.attrs.length > 0 ? this.attributes(el, values) : undefined;
+    const children = el.children;
+    if (!attrs && children.length <= 1) {
+      if (children.length === 0) return null;
+      const v = single(children[0]!, values);
+      if (v !== SLOW) return v === undefined ? null : v;
+    }
     const entries = this.x.children(el, values);
     let hasElement = false;
     for (let i = 0; i < entries.length; i += 3) {
@@ -182,12 +211,9 @@ export class JsonRenderer {
   private dataName(el: ElementNode, values: Values | null): string {
     for (const attr of el.attrs) {
       if (attr.name !== 'Name') continue;
-      const entries: unknown[] = [];
-      this.x.attrValue(attr, values, entries);
-      const v = scalarsValue(entries);
+      const v = this.attrValue(attr, values);
       return v === undefined || v === null ? '' : String(v);
     }
     return '';
   }
 }
-

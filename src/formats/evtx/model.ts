@@ -143,7 +143,7 @@ export interface Template {
  */
 export interface Values {
   types: Uint8Array;
-  /** Byte sizes from the descriptors: libevtx drops content whose optional substitution is empty (size 0). */
+  /** Byte sizes from the value descriptors. */
   sizes: Uint16Array;
   vals: unknown[];
 }

@@ -27,6 +27,8 @@ export interface EvtxSummary {
   /** Chunks with a valid signature. */
   chunks: number;
   records: number;
+  /** Template definitions parsed (each is parsed once per chunk, then reused). */
+  templates: number;
   errors: number;
   warnings: number;
 }
@@ -36,23 +38,28 @@ interface RecordSource {
   offset: number;
 }
 
-// Kept outside the record so records stay plain `{ recordId, timestamp, event }` objects.
-const sources = new WeakMap<EvtxRecord, RecordSource>();
+// A non-enumerable symbol property: invisible to JSON, spreads and deepStrictEqual, so records
+// stay plain `{ recordId, timestamp, event }` objects (a WeakMap costs more GC work per record).
+const SOURCE = Symbol('evtx.source');
+
+function sourceOf(record: EvtxRecord): RecordSource | undefined {
+  return (record as unknown as { [SOURCE]?: RecordSource })[SOURCE];
+}
 
 /** The record as XML text in libevtx's `evtxexport -f xml` layout. */
 export function toXml(record: EvtxRecord): string {
-  const source = sources.get(record);
+  const source = sourceOf(record);
   if (!source) throw new VigilError('EVTX_NOT_A_RECORD', 'toXml needs a record produced by this reader');
   return new XmlRenderer().render(source.nodes);
 }
 
 /** Absolute file offset of the record header, for records produced by this reader. */
 export function recordOffset(record: EvtxRecord): number | undefined {
-  return sources.get(record)?.offset;
+  return sourceOf(record)?.offset;
 }
 
 class Session {
-  readonly summary: EvtxSummary = { header: undefined, chunks: 0, records: 0, errors: 0, warnings: 0 };
+  readonly summary: EvtxSummary = { header: undefined, chunks: 0, records: 0, templates: 0, errors: 0, warnings: 0 };
   readonly stats: ChunkStats = { records: 0, errors: 0, templates: 0 };
   private readonly json = new JsonRenderer();
   readonly report: IssueSink;
@@ -76,7 +83,7 @@ class Session {
       return undefined;
     }
     const record: EvtxRecord = { recordId: raw.recordId, timestamp: raw.timestamp, event };
-    sources.set(record, { nodes: raw.nodes, offset: raw.offset });
+    Object.defineProperty(record, SOURCE, { value: { nodes: raw.nodes, offset: raw.offset } satisfies RecordSource });
     this.summary.records++;
     return record;
   }
@@ -87,35 +94,57 @@ class Session {
       const record = this.record(raw);
       if (record) yield record;
     }
+    this.summary.templates = this.stats.templates;
   }
 }
 
+/** Chunks read per system call; two such buffers are in use at a time (one parsed, one prefetched). */
+const CHUNKS_PER_READ = 16;
+
 /**
- * Reads an EVTX file chunk by chunk (one 64 KiB buffer, reused), yielding records in file order.
- * Memory stays bounded whatever the file size. Damaged data is reported through
- * `options.onIssue` and skipped; only a failure to open or read the file throws (EVTX_IO).
- * The generator's return value is a summary of what was read.
+ * Reads an EVTX file chunk by chunk, yielding records in file order. Memory stays bounded
+ * whatever the file size: two buffers of CHUNKS_PER_READ chunks, the next one filling while the
+ * current one is parsed. Damaged data is reported through `options.onIssue` and skipped; only a
+ * failure to open or read the file throws (EVTX_IO). The return value summarizes the file.
  */
 export async function* readEvtx(path: string, options: ReadEvtxOptions = {}): AsyncGenerator<EvtxRecord, EvtxSummary> {
   const file = options.file ?? path;
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
     throw new VigilError(EvtxCode.Io, `cannot open EVTX file: ${(err as Error).message}`, { file }, { cause: err });
   }
   const session = new Session(file, options.onIssue);
+  let pending: Promise<number> | undefined;
   try {
     const size = (await handle.stat()).size;
-    const buf = Buffer.allocUnsafe(CHUNK_SIZE);
-    const headerLength = await readAt(handle, buf, 0, Math.min(FILE_HEADER_SIZE, size), file);
-    session.summary.header = parseFileHeader(buf.subarray(0, headerLength), file, session.report);
+    const batch = CHUNK_SIZE * CHUNKS_PER_READ;
+    let current = Buffer.allocUnsafe(Math.min(batch, Math.max(FILE_HEADER_SIZE, size - FILE_HEADER_SIZE)));
+    let spare = size - FILE_HEADER_SIZE > batch ? Buffer.allocUnsafe(batch) : current;
+    const headerLength = await readAt(handle, current, 0, Math.min(FILE_HEADER_SIZE, size), file);
+    session.summary.header = parseFileHeader(current.subarray(0, headerLength), file, session.report);
     // Chunks are found by position, not by the header's chunk count: dirty files often have more.
-    for (let offset = FILE_HEADER_SIZE, index = 0; offset < size; offset += CHUNK_SIZE, index++) {
-      const length = await readAt(handle, buf, offset, Math.min(CHUNK_SIZE, size - offset), file);
-      yield* session.chunk(length === CHUNK_SIZE ? buf : buf.subarray(0, length), offset, index);
+    let offset = FILE_HEADER_SIZE;
+    let index = 0;
+    if (offset < size) pending = readAt(handle, current, offset, Math.min(batch, size - offset), file);
+    while (pending) {
+      const length = await pending;
+      pending = undefined;
+      const next = offset + length;
+      if (length > 0 && next < size) {
+        [current, spare] = [spare, current];
+        pending = readAt(handle, current, next, Math.min(batch, size - next), file);
+      }
+      const data = pending ? spare : current;
+      for (let at = 0; at < length; at += CHUNK_SIZE, index++) {
+        yield* session.chunk(data.subarray(at, Math.min(at + CHUNK_SIZE, length)), offset + at, index);
+      }
+      offset = next;
     }
   } finally {
+    // A prefetch may still be running when the consumer stops early.
+    await pending?.catch(() => undefined);
     await handle.close();
   }
   return session.summary;

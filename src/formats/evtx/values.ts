@@ -7,8 +7,8 @@ import { ArrayFlag, FileTime, Hex64, SystemTime, ValueType } from './model.js';
  * Representation by type: strings -> string; 8..32-bit integers and reals -> number; 64-bit
  * integers -> number when exactly representable, else bigint; Bool -> boolean; Binary -> uppercase
  * hex string; Guid -> uppercase string without braces; FileTime/SystemTime/Hex64 -> the classes in
- * model.ts; HexInt32 -> number; SizeT -> number (4 bytes) or Hex64 (8 bytes); Sid -> `S-1-...`;
- * EvtHandle -> number; Null -> null; arrays -> JS arrays of the element representation.
+ * model.ts; HexInt32 -> number; SizeT and EvtHandle -> like an unsigned integer of their size;
+ * Sid -> `S-1-...`; Null -> null; arrays -> JS arrays of the element representation.
  */
 
 const TWO_32 = 4294967296;
@@ -19,10 +19,26 @@ const CP1252_HIGH = [
   0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
+type SliceFn = (this: Buffer, start: number, end: number) => string;
+const slices = Buffer.prototype as unknown as { ucs2Slice?: SliceFn; latin1Slice?: SliceFn; hexSlice?: SliceFn };
+// The raw slice methods skip Buffer#toString's argument normalization, which shows in profiles
+// because every name and string value goes through them.
+const ucs2Slice: SliceFn = slices.ucs2Slice ?? function (this: Buffer, start, end) {
+  return this.toString('utf16le', start, end);
+};
+const hexSlice: SliceFn = slices.hexSlice ?? function (this: Buffer, start, end) {
+  return this.toString('hex', start, end);
+};
+
+/** UTF-16LE text of `buf[start, end)` (an odd trailing byte is ignored). */
+export function utf16Raw(buf: Buffer, start: number, end: number): string {
+  return ucs2Slice.call(buf, start, start + ((end - start) & ~1));
+}
+
 /** UTF-16LE text of `buf[start, end)`, cut at the first NUL (writers pad and terminate strings with NULs). */
 export function utf16(buf: Buffer, start: number, end: number): string {
   if (end - start < 2) return '';
-  const s = buf.toString('utf16le', start, end);
+  const s = utf16Raw(buf, start, end);
   const nul = s.indexOf('\0');
   return nul < 0 ? s : s.slice(0, nul);
 }
@@ -44,24 +60,20 @@ export function ansi(buf: Buffer, start: number, end: number): string {
   return out;
 }
 
-function hex2(b: number): string {
-  return (b < 16 ? '0' : '') + b.toString(16);
-}
-
 function hex8(n: number): string {
   const s = n.toString(16);
   return s.length >= 8 ? s : '00000000'.slice(s.length) + s;
 }
 
 export function guidAt(buf: Buffer, off: number): string {
-  const d1 = hex8(buf.readUInt32LE(off));
-  const d2 = buf.readUInt16LE(off + 4).toString(16).padStart(4, '0');
-  const d3 = buf.readUInt16LE(off + 6).toString(16).padStart(4, '0');
-  let d4 = '';
-  for (let i = 8; i < 10; i++) d4 += hex2(buf[off + i]!);
-  let d5 = '';
-  for (let i = 10; i < 16; i++) d5 += hex2(buf[off + i]!);
-  return `${d1}-${d2}-${d3}-${d4}-${d5}`.toUpperCase();
+  // Data1..3 are little-endian, the last 8 bytes are in order: reorder the hex digits in one pass.
+  const h = hexSlice.call(buf, off, off + 16).toUpperCase();
+  return (
+    h.slice(6, 8) + h.slice(4, 6) + h.slice(2, 4) + h.slice(0, 2) + '-' +
+    h.slice(10, 12) + h.slice(8, 10) + '-' +
+    h.slice(14, 16) + h.slice(12, 14) + '-' +
+    h.slice(16, 20) + '-' + h.slice(20, 32)
+  );
 }
 
 /** Size in bytes of the SID at `off`, or -1 if it does not fit before `end`. */
@@ -171,7 +183,7 @@ function splitStrings(buf: Buffer, start: number, end: number, wide: boolean): s
   let from = start;
   for (let i = start; i + step <= end; i += step) {
     if (buf[i] === 0 && (!wide || buf[i + 1] === 0)) {
-      out.push(wide ? buf.toString('utf16le', from, i) : ansi(buf, from, i));
+      out.push(wide ? utf16Raw(buf, from, i) : ansi(buf, from, i));
       from = i + step;
     }
   }
@@ -196,13 +208,13 @@ export function decodeSized(buf: Buffer, off: number, size: number, type: number
     case ValueType.AnsiString:
       return ansi(buf, off, end);
     case ValueType.Binary:
-      return buf.toString('hex', off, end).toUpperCase();
+      return hexSlice.call(buf, off, end).toUpperCase();
     case ValueType.Sid:
       return sidAt(buf, off, end);
     case ValueType.SizeT:
     case ValueType.EvtHandle:
       if (size === 4) return buf.readUInt32LE(off);
-      if (size === 8) return type === ValueType.SizeT ? hex64At(buf, off) : int64At(buf, off, false);
+      if (size === 8) return int64At(buf, off, false);
       throw new RangeError(`bad size ${size} for pointer-sized value`);
     default: {
       const fixed = fixedSize(type);
@@ -260,7 +272,7 @@ export function decodeInline(buf: Buffer, off: number, end: number, type: number
     const chars = buf.readUInt16LE(off);
     const stop = off + 2 + 2 * chars;
     if (stop > end) throw new RangeError('string runs past the end of the fragment');
-    return { value: buf.toString('utf16le', off + 2, stop), next: stop };
+    return { value: utf16Raw(buf, off + 2, stop), next: stop };
   }
   const fixed = fixedSize(type);
   if (fixed === 0) throw new RangeError(`unsupported inline value type 0x${type.toString(16)}`);

@@ -26,8 +26,13 @@ function padHex(n: number | string, width: number): string {
   return '0x' + (s.length >= width ? s : '0'.repeat(width - s.length) + s);
 }
 
+/** libevtx prints reals in C `%e` style with a three-digit exponent: `1.500000e+000`. */
 function floatText(v: number): string {
-  return Number.isFinite(v) ? String(v) : String(v).toLowerCase();
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return 'Inf';
+  const [mantissa, exponent] = v.toExponential(6).split('e') as [string, string];
+  const sign = exponent.startsWith('-') ? '-' : '+';
+  return `${mantissa}e${sign}${exponent.replace(/^[-+]/, '').padStart(3, '0')}`;
 }
 
 /** Unescaped text of one scalar as libevtx prints it. */
@@ -50,8 +55,6 @@ export function xmlScalar(type: number, v: unknown): string {
       return padHex(v as number, 8);
     case ValueType.HexInt64:
       return '0x' + (v as Hex64).digits;
-    case ValueType.SizeT:
-      return v instanceof Hex64 ? '0x' + v.digits : padHex(v as number, 8);
     case ValueType.FileTime:
       return xmlFileTime(v as FileTime);
     case ValueType.SystemTime:
@@ -137,7 +140,8 @@ export class XmlRenderer {
     let hasElement = false;
     let text = '';
     for (let i = 0; i < entries.length; i += 3) {
-      if (entries[i] === Entry.Element) hasElement = true;
+      // libevtx lays out processing instructions like child elements, one per line.
+      if (entries[i] === Entry.Element || entries[i + 1] === Pseudo.PI) hasElement = true;
       else text += this.text(entries[i + 1] as number, entries[i + 2]);
     }
     if (!hasElement) {
@@ -147,6 +151,7 @@ export class XmlRenderer {
     out.push(`${open}>${text}\n`);
     for (let i = 0; i < entries.length; i += 3) {
       if (entries[i] === Entry.Element) this.element(entries[i + 1] as ElementNode, entries[i + 2] as Values | null, depth + 1, out);
+      else if (entries[i + 1] === Pseudo.PI) out.push(`${indent}  ${this.text(Pseudo.PI, entries[i + 2])}\n`);
     }
     out.push(`${indent}</${el.name}>\n`);
   }

@@ -33,7 +33,7 @@ export interface BulkItem {
 export interface BulkParseOptions {
   /** Index from the request path (`POST /logs-x/_bulk`), used when an action line has no `_index`. */
   defaultIndex?: string;
-  /** Longest line accepted, in bytes. Default 100 MiB, Elasticsearch's http.max_content_length. */
+  /** Longest line accepted, in bytes. Default 16 MiB (the whole body is bounded by the HTTP layer). */
   maxLineBytes?: number;
   /** Most operations accepted in one request. Default 100,000. */
   maxItems?: number;
@@ -48,7 +48,7 @@ const LF = 0x0a;
  */
 export function parseBulk(body: string | Uint8Array, options: BulkParseOptions = {}): BulkItem[] {
   const bytes = bodyBytes(body);
-  const maxLine = options.maxLineBytes ?? 100 * 1024 * 1024;
+  const maxLine = options.maxLineBytes ?? 16 * 1024 * 1024;
   const maxItems = options.maxItems ?? 100_000;
   const items: BulkItem[] = [];
   let pos = 0;

@@ -102,7 +102,8 @@ export function port(v: unknown): number | undefined {
 export function parseTime(v: unknown): number | undefined {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0) return undefined;
-    return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+    // Truncate to ms like fractional ISO text; rounding to µs first absorbs binary float error.
+    return v > 1e11 ? Math.floor(v) : Math.floor(Math.round(v * 1e6) / 1000);
   }
   if (typeof v !== 'string' || v.length < 19 || v.length > 64) return undefined;
   const text = v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v;

@@ -1,3 +1,5 @@
+import { VigilError } from '../../core/errors.js';
+
 /** A value that will travel as a bound parameter (or, for engines without parameters, a dialect literal). */
 export type SqlValue = string | number | null;
 
@@ -20,6 +22,8 @@ export function sql(strings: TemplateStringsArray, ...values: (Sql | Param)[]): 
     const value = values[i];
     if (value instanceof Sql) parts.push(...value.parts);
     else if (value instanceof Param) parts.push(value);
+    // The types already forbid it; this guards callers that cast their way around them.
+    else if (i < values.length) throw new VigilError('query.plan', 'sql`` accepts only Sql fragments and Params');
   });
   return new Sql(parts);
 }

@@ -2,7 +2,7 @@ import type { Expr, MatchTerm, RangeBound, RangeTerm, TextTerm } from '../ast.js
 import { excerpt, queryError, QueryErrorCode } from '../errors.js';
 import { parseTime } from '../time.js';
 import type { FullTextIndex, SqlDialect } from './dialect.js';
-import { join, param, sql, type Sql } from './fragment.js';
+import { join, param, raw, sql, type Sql } from './fragment.js';
 import type { Relation, ResolvedField } from './relation.js';
 
 export interface PredicateContext {
@@ -101,7 +101,7 @@ function rangeOperands(
 }
 
 function op(symbol: '>' | '>=' | '<' | '<='): Sql {
-  return sql([symbol] as unknown as TemplateStringsArray);
+  return raw(symbol);
 }
 
 function timeOf(text: string, ctx: PredicateContext, offset: number): number {

@@ -52,9 +52,8 @@ export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, quali
     orderBy(keys) {
       // Newest first unless told otherwise, then the key, so equal timestamps keep a stable order.
       const all = withDefaults(keys, [{ name: TIME_FIELD, desc: true }]);
-      const last = all[all.length - 1]!;
       const terms = all.map((k) => direction(resolve(k.name).sql, k.desc));
-      terms.push(direction(keyColumn, keys.length ? last.desc : true));
+      terms.push(direction(keyColumn, all.find((k) => k.name === TIME_FIELD)!.desc));
       return join(terms, ', ');
     },
     rebase: (qualifier2) => eventsRelation(schema, dialect, qualifier2),

@@ -74,6 +74,7 @@ export const sqliteDialect: SqlDialect = {
   fullTextMatch(key: Sql, index: FullTextIndex, term: FullTextTerm): Sql {
     // One FTS5 string token: inside double quotes only '"' is special (doubled), so user text can never
     // become FTS5 operators (AND, NEAR, column filters, '^').
+    if (term.text.includes('\0')) throw queryError(QueryErrorCode.plan, 'free text cannot contain NUL');
     const phrase = `"${term.text.replace(/"/g, '""')}"${term.prefix ? ' *' : ''}`;
     const table = raw(quoteIdentifier(index.table));
     return sql`${key} IN (SELECT rowid FROM ${table} WHERE ${table} MATCH ${param(phrase)})`;

@@ -49,6 +49,48 @@ function resolveWildcardPath(node: unknown, parts: string[]): unknown {
   return resolveWildcardPath(obj[head!], rest);
 }
 
+export type Accessor = (event: EventObject) => unknown;
+
+/** Compiles a path list into one accessor; nested walks are precomputed, flat dotted keys still resolve. */
+export function compileAccessor(paths: string[]): Accessor {
+  const getters = paths.map(compileOne);
+  if (getters.length === 1) return getters[0]!;
+  return (event) => {
+    for (const g of getters) {
+      const v = g(event);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
+}
+
+function compileOne(path: string): Accessor {
+  const parts = path.split('.');
+  if (path.includes('*') || path.includes('~')) return (event) => resolveWildcardPath(event, parts);
+  if (parts.length === 1) return (event) => event[path];
+  // joined[i][j]: parts i..j joined with dots, for keys that themselves contain dots.
+  const joined = parts.map((_, i) => parts.map((__, j) => (j > i ? parts.slice(i, j + 1).join('.') : '')));
+  const walk = (node: unknown, i: number): unknown => {
+    let current = node;
+    for (; i < parts.length; i++) {
+      if (current === null || typeof current !== 'object') return undefined;
+      const obj = current as Record<string, unknown>;
+      const next = obj[parts[i]!];
+      if (next !== undefined) {
+        current = next;
+        continue;
+      }
+      for (let j = i + 1; j < parts.length; j++) {
+        const key = joined[i]![j]!;
+        if (key in obj) return walk(obj[key], j + 1);
+      }
+      return undefined;
+    }
+    return current;
+  };
+  return (event) => walk(event, 0);
+}
+
 function toValues(v: unknown): FieldValues {
   if (v === undefined) return ABSENT;
   const raw: unknown[] = [];
@@ -74,10 +116,10 @@ export class EventContext {
   constructor(readonly event: EventObject) {}
 
   /** `key` identifies the path list (the compiler interns it), so equal fields share one cache entry. */
-  field(key: string, paths: string[]): FieldValues {
+  field(key: string, get: Accessor): FieldValues {
     let v = this.cache.get(key);
     if (v === undefined) {
-      v = toValues(resolvePaths(this.event, paths));
+      v = toValues(get(this.event));
       this.cache.set(key, v);
     }
     return v;

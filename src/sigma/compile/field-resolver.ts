@@ -1,9 +1,11 @@
 import type { Pipeline, EventSelector } from '../pipeline/types.js';
+import { compileAccessor, type Accessor } from './context.js';
 
 export interface ResolvedField {
   /** Cache key: equal path lists share one key. */
   key: string;
   paths: string[];
+  get: Accessor;
 }
 
 /** Maps Sigma field names to event paths for one event shape (pipeline + selector renames). */
@@ -20,7 +22,7 @@ export class FieldResolver {
     if (!r) {
       const name = this.selector?.fields[sigmaField] ?? sigmaField;
       const paths = this.pipeline.fields[name] ?? this.pipeline.fieldLookup.map((t) => t.split('{field}').join(name));
-      r = { key: paths.join('\u0001'), paths };
+      r = { key: paths.join('\u0001'), paths, get: compileAccessor(paths) };
       this.memo.set(sigmaField, r);
     }
     return r;

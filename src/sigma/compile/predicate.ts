@@ -41,8 +41,8 @@ export function compileFieldMatch(fm: FieldMatch, resolver: FieldResolver): Pred
   let get: (ctx: EventContext) => ReturnType<EventContext['field']>;
   if (fm.field === undefined) get = (ctx) => ctx.keywords();
   else {
-    const { key, paths } = resolver.resolve(fm.field);
-    get = (ctx) => ctx.field(key, paths);
+    const { key, get: accessor } = resolver.resolve(fm.field);
+    get = (ctx) => ctx.field(key, accessor);
   }
   let pred: Predicate;
   if (test) pred = (ctx) => test(get(ctx));

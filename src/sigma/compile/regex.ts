@@ -23,13 +23,84 @@ export function compileRegex(source: string, flags: { i: boolean; m: boolean; s:
     throw new VigilError('sigma.regex.invalid', `regular expression is not valid or uses a construct outside RE2 (lookaround, backreference): ${(err as Error).message}`, location, { cause: err });
   }
   const requiredLiteral = requiredRegexLiteral(source).toLowerCase();
+  const fast = backtrackSafeRegExp(source, flags);
+  const minLength = minimumMatchLength(source);
   return {
     requiredLiteral,
     test(s, lower) {
+      if (s.length < minLength) return false;
       if (requiredLiteral && !lower.includes(requiredLiteral)) return false;
+      if (fast && s.length <= FAST_PATH_MAX_INPUT) return fast.test(s);
       return re.matcher(s).find();
     },
   };
+}
+
+/**
+ * Short inputs go to V8's native RegExp when the pattern cannot backtrack badly: no quantified group
+ * that itself holds a quantifier or an alternation (the exponential shapes) and at most two unbounded
+ * quantifiers (so the polynomial worst case on FAST_PATH_MAX_INPUT characters stays in milliseconds).
+ * Everything else, and every long input, runs on RE2.
+ */
+export const FAST_PATH_MAX_INPUT = 4096;
+
+export function backtrackSafeRegExp(source: string, flags: { i: boolean; m: boolean; s: boolean }): RegExp | undefined {
+  let body = source;
+  let i = flags.i;
+  const inline = /^\(\?([imsU]+)\)/.exec(body);
+  if (inline) {
+    if (/[^i]/.test(inline[1]!)) return undefined;
+    i = true;
+    body = body.slice(inline[0].length);
+  }
+  if (/\(\?[^:]|\\[pPQEAzZ]|\[\[:/.test(body)) return undefined;
+  const groups: { risky: boolean }[] = [];
+  let unbounded = 0;
+  let lastGroupRisky = false;
+  let inClass = false;
+  for (let k = 0; k < body.length; k++) {
+    const c = body[k]!;
+    if (c === '\\') {
+      k++;
+      lastGroupRisky = false;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      lastGroupRisky = false;
+    } else if (c === '(') groups.push({ risky: false });
+    else if (c === ')') {
+      const g = groups.pop();
+      lastGroupRisky = !!g?.risky;
+      if (g?.risky && groups.length) groups[groups.length - 1]!.risky = true;
+      continue;
+    } else if (c === '|') {
+      if (groups.length) groups[groups.length - 1]!.risky = true;
+    } else if (c === '*' || c === '+' || c === '?' || c === '{') {
+      let isUnbounded = c === '*' || c === '+';
+      if (c === '{') {
+        const m = /^\{(\d*)(,(\d*))?\}/.exec(body.slice(k));
+        if (!m) continue;
+        isUnbounded = m[2] !== undefined && (m[3] === '' || Number(m[3]) > 100);
+        k += m[0].length - 1;
+      }
+      if (lastGroupRisky) return undefined;
+      if (isUnbounded) unbounded++;
+      if (groups.length) groups[groups.length - 1]!.risky = true;
+      if (body[k + 1] === '?' || body[k + 1] === '+') k++;
+    }
+    lastGroupRisky = false;
+  }
+  if (unbounded > 2 || inClass || groups.length) return undefined;
+  try {
+    return new RegExp(body, (i ? 'i' : '') + (flags.m ? 'm' : '') + (flags.s ? 's' : ''));
+  } catch {
+    return undefined;
+  }
 }
 
 const META = new Set(['\\', '.', '^', '$', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}']);
@@ -125,4 +196,45 @@ function skipQuantifier(s: string, i: number): number {
   } else j++;
   if (s[j] === '?' || s[j] === '+') j++;
   return j;
+}
+
+/** A lower bound on the length of any match (top-level atoms only; groups count as zero). */
+export function minimumMatchLength(source: string): number {
+  if (/^\(\?[a-zA-Z]+\)/.test(source)) source = source.replace(/^\(\?[a-zA-Z]+\)/, '');
+  let depth = 0;
+  for (let j = 0; j < source.length; j++) {
+    const c = source[j];
+    if (c === '\\') j++;
+    else if (c === '[') j = skipClass(source, j) - 1;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return 0;
+  }
+  let total = 0;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    let next = i + 1;
+    let width = 1;
+    if (c === '\\') {
+      const e = source[i + 1];
+      width = e === 'b' || e === 'B' || e === 'A' || e === 'z' || e === 'Z' ? 0 : 1;
+      next = i + 2;
+    } else if (c === '[') next = skipClass(source, i);
+    else if (c === '(') {
+      next = skipGroup(source, i);
+      width = 0;
+    } else if (c === '^' || c === '$') width = 0;
+    const q = source[next];
+    let times = 1;
+    if (q === '?' || q === '*') times = 0;
+    else if (q === '{') {
+      const m = /^\{(\d+)/.exec(source.slice(next));
+      times = m ? Number(m[1]) : 0;
+    }
+    if (q === '?' || q === '*' || q === '+' || q === '{') next = skipQuantifier(source, next);
+    total += width * times;
+    i = next;
+  }
+  return total;
 }

@@ -4,11 +4,12 @@ import { longestLiteral } from '../model/string-pattern.js';
 import type { Condition, Detection, FieldMatch, Search, ValueTest } from '../model/types.js';
 import type { FieldResolver } from './field-resolver.js';
 import { requiredRegexLiteral } from './regex.js';
+import type { Accessor } from './context.js';
 
 /** A literal (lower-cased) that must occur in a field (or anywhere, for keywords) for a rule to match. */
 export interface Anchor {
   key: string;
-  paths: string[];
+  get: Accessor;
   keyword: boolean;
   literal: string;
 }
@@ -66,12 +67,12 @@ function union(reqs: Requirement[]): Requirement {
 
 function fieldMatchRequirement(fm: FieldMatch, resolver: FieldResolver): Requirement {
   if (fm.negate) return null;
-  const { key, paths } = fm.field === undefined ? { key: KEYWORD_KEY, paths: [] } : resolver.resolve(fm.field);
+  const { key, get } = fm.field === undefined ? { key: KEYWORD_KEY, get: () => undefined } : resolver.resolve(fm.field);
   const keyword = fm.field === undefined;
   const anchors: Requirement[] = fm.values.map((v) => {
     if (v.kind === 'placeholder') return [];
     const literal = valueLiteral(v);
-    return literal ? [{ key, paths, keyword, literal }] : null;
+    return literal ? [{ key, get, keyword, literal }] : null;
   });
   return fm.all ? best(anchors) : union(anchors);
 }

@@ -60,7 +60,7 @@ export function compileValueTest(test: ValueTest, opts: CompileValueOptions): Va
             ? (a: string, b: string) => a.endsWith(b)
             : (a: string, b: string) => a === b;
       return (fv, ctx) => {
-        const ref = ctx.field(other.key, other.paths);
+        const ref = ctx.field(other.key, other.get);
         const mine = cased ? fv.strs : fv.lowers;
         const theirs = cased ? ref.strs : ref.lowers;
         return mine.some((a) => theirs.some((b) => relation(a, b)));

@@ -1,6 +1,6 @@
 import type { SigmaRule } from '../model/types.js';
 import { AhoCorasick } from '../compile/aho-corasick.js';
-import type { EventContext } from '../compile/context.js';
+import type { Accessor, EventContext } from '../compile/context.js';
 import type { FieldResolver } from '../compile/field-resolver.js';
 import type { Predicate } from '../compile/predicate.js';
 import { KEYWORD_KEY, type Requirement } from '../compile/requirements.js';
@@ -15,7 +15,7 @@ export interface CompiledRule {
 
 interface FieldIndex {
   key: string;
-  paths: string[];
+  get: Accessor;
   automaton: AhoCorasick;
   /** literal id -> rule indexes */
   rulesOf: number[][];
@@ -44,8 +44,8 @@ export class Branch {
   }
 
   /** Builds the literal index from each rule's requirement (null: always a candidate, []: never). */
-  buildIndex(requirements: Requirement[]): void {
-    const byKey = new Map<string, { paths: string[]; literals: Map<string, number[]> }>();
+  buildIndex(requirements: Requirement[], automatonCache?: Map<string, AhoCorasick>): void {
+    const byKey = new Map<string, { get: Accessor; literals: Map<string, number[]> }>();
     this.alwaysCandidates = [];
     requirements.forEach((req, ruleIndex) => {
       if (req === null) {
@@ -55,7 +55,7 @@ export class Branch {
       for (const anchor of req) {
         let entry = byKey.get(anchor.key);
         if (!entry) {
-          entry = { paths: anchor.paths, literals: new Map() };
+          entry = { get: anchor.get, literals: new Map() };
           byKey.set(anchor.key, entry);
         }
         const list = entry.literals.get(anchor.literal);
@@ -64,14 +64,20 @@ export class Branch {
         } else entry.literals.set(anchor.literal, [ruleIndex]);
       }
     });
-    this.fieldIndexes = [...byKey].map(([key, { paths, literals }]) => {
-      const automaton = new AhoCorasick();
+    this.fieldIndexes = [...byKey].map(([key, { get, literals }]) => {
       const rulesOf: number[][] = [];
-      for (const [literal, rules] of literals) {
-        automaton.add(literal, rulesOf.length);
-        rulesOf.push(rules);
+      const signature = [...literals.keys()].join('\u0000');
+      // Event shapes that share a rule set (Sysmon 1 and Security 4688) share their automata.
+      let automaton = automatonCache?.get(signature);
+      if (!automaton) {
+        let id = 0;
+        automaton = new AhoCorasick();
+        for (const literal of literals.keys()) automaton.add(literal, id++);
+        automaton.build();
+        automatonCache?.set(signature, automaton);
       }
-      return { key, paths, automaton: automaton.build(), rulesOf };
+      for (const rules of literals.values()) rulesOf.push(rules);
+      return { key, get, automaton, rulesOf };
     });
     this.seen = new Uint32Array(this.rules.length);
   }
@@ -90,7 +96,7 @@ export class Branch {
       out.push(i);
     }
     for (const fi of this.fieldIndexes) {
-      const fv = fi.key === KEYWORD_KEY ? ctx.keywords() : ctx.field(fi.key, fi.paths);
+      const fv = fi.key === KEYWORD_KEY ? ctx.keywords() : ctx.field(fi.key, fi.get);
       if (!fv.present) continue;
       const rulesOf = fi.rulesOf;
       for (const s of fv.lowers) {

@@ -1,12 +1,13 @@
 import type { EventObject } from '../../core/event.js';
 import { VigilError, errorMessage } from '../../core/errors.js';
-import { EventContext, resolvePaths } from '../compile/context.js';
+import { EventContext, resolvePaths, type Accessor } from '../compile/context.js';
 import { FieldResolver } from '../compile/field-resolver.js';
 import { compileDetection, compileFieldMatch, positiveSearches, type Predicate } from '../compile/predicate.js';
 import { detectionRequirement } from '../compile/requirements.js';
 import type { AnyRule, FieldMatch, FilterRule, Search, SigmaRule } from '../model/types.js';
 import type { EventSelector, Pipeline } from '../pipeline/types.js';
 import { Branch, type CompiledRule } from './branch.js';
+import type { AhoCorasick } from '../compile/aho-corasick.js';
 import { logsourceCompatible, routeLogsource } from './routing.js';
 import type { EngineStats, MatchOptions, RuleMatch } from './types.js';
 
@@ -28,7 +29,7 @@ export class SigmaEngine {
   private readonly byChannel = new Map<string, Branch[]>();
   private readonly routeCache = new Map<string, Branch[]>();
   private readonly correlationOnly = new Set<SigmaRule>();
-  private readonly explainers = new Map<CompiledRule, { field: string; pred: Predicate; key: string; paths: string[] }[]>();
+  private readonly explainers = new Map<CompiledRule, { field: string; pred: Predicate; key: string; get: Accessor }[]>();
 
   private constructor(
     readonly pipeline: Pipeline,
@@ -92,7 +93,8 @@ export class SigmaEngine {
         else throw e;
       }
     }
-    for (const branch of this.branches) branch.buildIndex(requirements.get(branch) ?? []);
+    const automata = new Map<string, AhoCorasick>();
+    for (const branch of this.branches) branch.buildIndex(requirements.get(branch) ?? [], automata);
     this.stats.compileMs = performance.now() - start;
   }
 
@@ -167,7 +169,7 @@ export class SigmaEngine {
       if (fields.length >= 16) break;
       if (fields.some((f) => f.field === ex.field)) continue;
       if (!ex.pred(ctx)) continue;
-      const fv = ctx.field(ex.key, ex.paths);
+      const fv = ctx.field(ex.key, ex.get);
       fields.push({ field: ex.field, value: (fv.strs[0] ?? '').slice(0, 1024) });
     }
     const resolver = branch.resolver;
@@ -183,8 +185,7 @@ export class SigmaEngine {
       rule,
       event: ctx.event,
       fieldValue: (field: string) => {
-        const { paths } = resolver.resolve(field);
-        return resolvePaths(ctx.event, paths);
+        return resolver.resolve(field).get(ctx.event);
       },
     };
   }
@@ -204,8 +205,8 @@ export class SigmaEngine {
         collect(det.searches.get(name)!, fms);
         for (const fm of fms) {
           if (fm.field === undefined || fm.negate) continue;
-          const { key, paths } = branch.resolver.resolve(fm.field);
-          ex.push({ field: fm.field, pred: compileFieldMatch(fm, branch.resolver), key, paths });
+          const { key, get } = branch.resolver.resolve(fm.field);
+          ex.push({ field: fm.field, pred: compileFieldMatch(fm, branch.resolver), key, get });
         }
       }
       this.explainers.set(compiled, ex);
@@ -244,8 +245,8 @@ function selectorWhere(branch: Branch, ctx: EventContext): boolean {
   const where = branch.selector?.where;
   if (!where) return true;
   for (const [field, accepted] of Object.entries(where)) {
-    const { key, paths } = branch.resolver.resolve(field);
-    const fv = ctx.field(key, paths);
+    const { key, get } = branch.resolver.resolve(field);
+    const fv = ctx.field(key, get);
     if (!fv.lowers.some((v) => accepted.some((a) => a.toLowerCase() === v))) return false;
   }
   return true;

@@ -6,7 +6,7 @@ import type { AnyRule } from '../model/types.js';
 import { parseRuleDocument } from './rule-parser.js';
 import { parseYamlDocuments } from './yaml-source.js';
 
-export interface LoadOptions extends ModifierOptions {}
+export type LoadOptions = ModifierOptions;
 
 export interface PlaceholderNote {
   file: string;

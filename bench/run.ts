@@ -1,0 +1,54 @@
+import { writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { benchSigma } from './sigma.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CORPORA = process.env['VIGIL_CORPORA'] ?? fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
+
+type Section = (corpora: string) => Promise<string>;
+
+async function optional(modulePath: string, exportName: string): Promise<Section | undefined> {
+  try {
+    const mod = (await import(modulePath)) as Record<string, unknown>;
+    const fn = mod[exportName];
+    return typeof fn === 'function' ? (fn as Section) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const sections: [string, Section | undefined][] = [
+    ['sigma', benchSigma],
+    ['evtx', await optional('./evtx.js', 'benchEvtx')],
+  ];
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const header = [
+    '# Benchmarks',
+    '',
+    `Command: \`npm run bench${only.length ? ' -- ' + only.join(' ') : ''}\``,
+    `Machine: ${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`,
+    `Date: ${new Date().toISOString()}`,
+    '',
+    'Ratios compare against a baseline measured in the same run; absolute numbers move with the load on these shared machines.',
+    '',
+  ].join('\n');
+  let body = '';
+  for (const [name, fn] of sections) {
+    if (only.length && !only.includes(name)) continue;
+    if (!fn) continue;
+    process.stderr.write(`bench: ${name}...\n`);
+    const section = name === 'evtx' ? await (fn as unknown as () => Promise<string>)() : await fn(CORPORA);
+    process.stdout.write(section + '\n');
+    body += section + '\n';
+  }
+  if (process.argv.includes('--write')) {
+    const out = `${ROOT}BENCHMARKS.md`;
+    writeFileSync(out, header + body);
+    process.stderr.write(`bench: wrote ${out}${existsSync(CORPORA) ? '' : ' (corpora missing: sections skipped)'}\n`);
+  }
+}
+
+await main();

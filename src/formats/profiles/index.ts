@@ -1,0 +1,10 @@
+export { detectProfile, getProfile, normalize, profileNames } from './registry.js';
+export type { EcsCore, EcsKey, NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
+export { auditdProfile } from './auditd.js';
+export { parseAuditLine, isAuditLine, type AuditRecord } from './auditd-parse.js';
+export { cloudtrailProfile } from './cloudtrail.js';
+export { genericProfile } from './generic.js';
+export { linuxAuthProfile } from './linux-auth.js';
+export { oktaProfile } from './okta.js';
+export { suricataProfile } from './suricata.js';
+export { sysmonProfile, windowsEvtxProfile, winlogbeatProfile, windowsLogsource } from './windows.js';

@@ -1,0 +1,95 @@
+/** Sigma logsource `service` per channel (SigmaHQ's windows service names). */
+export const CHANNEL_SERVICES: Record<string, string> = {
+  'security': 'security',
+  'system': 'system',
+  'application': 'application',
+  'microsoft-windows-sysmon/operational': 'sysmon',
+  'microsoft-windows-powershell/operational': 'powershell',
+  'windows powershell': 'powershell-classic',
+  'microsoft-windows-windows defender/operational': 'windefend',
+  'microsoft-windows-taskscheduler/operational': 'taskscheduler',
+  'microsoft-windows-wmi-activity/operational': 'wmi',
+  'microsoft-windows-dns-client/operational': 'dns-client',
+  'dns server': 'dns-server',
+  'microsoft-windows-bits-client/operational': 'bits-client',
+  'microsoft-windows-codeintegrity/operational': 'codeintegrity-operational',
+  'microsoft-windows-ntlm/operational': 'ntlm',
+  'microsoft-windows-smbclient/security': 'smbclient-security',
+  'microsoft-windows-printservice/admin': 'printservice-admin',
+  'microsoft-windows-printservice/operational': 'printservice-operational',
+  'microsoft-windows-terminalservices-localsessionmanager/operational': 'terminalservices-localsessionmanager',
+  'microsoft-windows-windows firewall with advanced security/firewall': 'firewall-as',
+  'microsoft-windows-driverframeworks-usermode/operational': 'driver-framework',
+  'microsoft-windows-openssh/operational': 'openssh',
+  'microsoft-windows-shell-core/operational': 'shell-core',
+  'microsoft-windows-appxdeploymentserver/operational': 'appxdeployment-server',
+  'microsoft-windows-appmodel-runtime/admin': 'appmodel-runtime',
+  'microsoft-windows-ldap-client/debug': 'ldap',
+  'microsoft-windows-diagnosis-scripted/operational': 'diagnosis-scripted',
+  'microsoft-windows-security-mitigations/kernel mode': 'security-mitigations',
+  'microsoft-windows-security-mitigations/user mode': 'security-mitigations',
+  'microsoft-windows-capi2/operational': 'capi2',
+  'microsoft-windows-certificateservicesclient-lifecycle-system/operational': 'certificateservicesclient-lifecycle-system',
+  'microsoft-windows-applocker/exe and dll': 'applocker',
+  'microsoft-windows-applocker/msi and script': 'applocker',
+  'microsoft-windows-applocker/packaged app-deployment': 'applocker',
+  'microsoft-windows-applocker/packaged app-execution': 'applocker',
+};
+
+/** Sigma logsource `category` per Sysmon event id (12 is refined by EventType). */
+export const SYSMON_CATEGORIES: Record<number, string> = {
+  1: 'process_creation', 2: 'file_change', 3: 'network_connection', 4: 'sysmon_status', 5: 'process_termination',
+  6: 'driver_load', 7: 'image_load', 8: 'create_remote_thread', 9: 'raw_access_thread', 10: 'process_access',
+  11: 'file_event', 12: 'registry_event', 13: 'registry_set', 14: 'registry_rename', 15: 'create_stream_hash',
+  16: 'sysmon_status', 17: 'pipe_created', 18: 'pipe_created', 19: 'wmi_event', 20: 'wmi_event', 21: 'wmi_event',
+  22: 'dns_query', 23: 'file_delete', 24: 'clipboard_change', 25: 'process_tampering', 26: 'file_delete_detected',
+  27: 'file_block_executable', 28: 'file_block_shredding', 29: 'file_executable_detected', 255: 'sysmon_error',
+};
+
+/** ECS event.category per Sysmon event id. */
+export const SYSMON_ECS_CATEGORIES: Record<number, string[]> = {
+  1: ['process'], 2: ['file'], 3: ['network'], 5: ['process'], 6: ['driver'], 7: ['process'], 8: ['process'],
+  9: ['process'], 10: ['process'], 11: ['file'], 12: ['configuration', 'registry'], 13: ['configuration', 'registry'],
+  14: ['configuration', 'registry'], 15: ['file'], 17: ['file'], 18: ['file'], 22: ['network'], 23: ['file'],
+  25: ['process'], 26: ['file'], 27: ['file'], 28: ['file'], 29: ['file'],
+};
+
+/** Security event id -> [event.action, event.category], using the action names of Elastic's Security module. */
+export const SECURITY_EVENTS: Record<number, [string, string[]]> = {
+  1102: ['audit-log-cleared', ['iam']],
+  4624: ['logged-in', ['authentication']],
+  4625: ['logon-failed', ['authentication']],
+  4634: ['logged-out', ['authentication']],
+  4647: ['logged-out', ['authentication']],
+  4648: ['logged-in-explicit', ['authentication']],
+  4672: ['logged-in-special', ['iam']],
+  4688: ['created-process', ['process']],
+  4689: ['exited-process', ['process']],
+  4697: ['service-installed', ['iam', 'configuration']],
+  4698: ['scheduled-task-created', ['iam', 'configuration']],
+  4699: ['scheduled-task-deleted', ['iam', 'configuration']],
+  4700: ['scheduled-task-enabled', ['iam', 'configuration']],
+  4701: ['scheduled-task-disabled', ['iam', 'configuration']],
+  4702: ['scheduled-task-updated', ['iam', 'configuration']],
+  4719: ['changed-audit-config', ['iam', 'configuration']],
+  4720: ['added-user-account', ['iam']],
+  4722: ['enabled-user-account', ['iam']],
+  4723: ['changed-password', ['iam']],
+  4724: ['reset-password', ['iam']],
+  4725: ['disabled-user-account', ['iam']],
+  4726: ['deleted-user-account', ['iam']],
+  4728: ['added-member-to-group', ['iam']],
+  4729: ['removed-member-from-group', ['iam']],
+  4732: ['added-member-to-group', ['iam']],
+  4733: ['removed-member-from-group', ['iam']],
+  4738: ['modified-user-account', ['iam']],
+  4740: ['locked-out-user-account', ['iam']],
+  4756: ['added-member-to-group', ['iam']],
+  4768: ['kerberos-authentication-ticket-requested', ['authentication']],
+  4769: ['kerberos-service-ticket-requested', ['authentication']],
+  4771: ['kerberos-preauth-failed', ['authentication']],
+  4776: ['credential-validated', ['authentication']],
+};
+
+/** Events where the account that matters is the target (who logged on), not the subject (who reported it). */
+export const TARGET_USER_EVENTS = new Set([4624, 4625, 4634, 4647, 4648, 4672, 4768, 4769, 4771, 4776]);

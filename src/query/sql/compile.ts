@@ -1,0 +1,180 @@
+import type { NameRef } from '../ast.js';
+import { queryError, QueryErrorCode } from '../errors.js';
+import { resolveLimits, type QueryLimits } from '../limits.js';
+import { parseQuery } from '../parser.js';
+import { BUCKET_COLUMN, planQuery, type AggregateStep, type QueryPlan } from '../plan.js';
+import { DEFAULT_LOOKBACK_MS, type TimeRange } from '../time.js';
+import type { SqlDialect } from './dialect.js';
+import { join, param, raw, render, sql, type Sql, type SqlValue } from './fragment.js';
+import { compilePredicate, type PredicateContext } from './predicate.js';
+import { eventsRelation, rowsRelation, type OrderKey, type Relation, type RowColumn } from './relation.js';
+import { DEFAULT_SCHEMA, TIME_FIELD, validateSchema, type SchemaMapping } from './schema.js';
+import { sqliteDialect } from './sqlite.js';
+
+export interface CompileOptions {
+  /** Field-to-column mapping; defaults to `DEFAULT_SCHEMA`. */
+  schema?: SchemaMapping;
+  /** Defaults to SQLite. */
+  dialect?: SqlDialect;
+  /** Events searched; defaults to the 24 hours before `now`. Always applied. */
+  range?: TimeRange;
+  /** Epoch ms for relative times and the default range; defaults to the current time. */
+  now?: number;
+  limits?: Partial<QueryLimits>;
+  /** Render values as literals instead of parameters; forced on for dialects without parameters. */
+  inline?: boolean;
+}
+
+export interface CompiledQuery {
+  sql: string;
+  params: SqlValue[];
+  /** `events`: rows are whole stored events (`SELECT *`); `rows`: the named `columns`. */
+  kind: 'events' | 'rows';
+  columns?: string[];
+}
+
+/** One SELECT. Steps fill it in; a step that cannot follow what is already there wraps it in a subquery. */
+interface Layer {
+  input: Relation;
+  from: Sql;
+  where: Sql[];
+  aggregate: { step: AggregateStep; columns: RowColumn[] } | null;
+  order: OrderKey[] | null;
+  limit: number | null;
+}
+
+/** Parses, plans and compiles hunt query text in one call. */
+export function compileHunt(text: string, options: CompileOptions = {}): CompiledQuery {
+  return compileQuery(planQuery(parseQuery(text, options.limits)), options);
+}
+
+/** Compiles a plan to one SQL statement for `options.dialect`, restricted to `options.range`. */
+export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): CompiledQuery {
+  const schema = options.schema ?? DEFAULT_SCHEMA;
+  validateSchema(schema);
+  const dialect = options.dialect ?? sqliteDialect;
+  const limits = resolveLimits(options.limits);
+  const now = options.now ?? Date.now();
+  const range = options.range ?? { from: now - DEFAULT_LOOKBACK_MS, to: now };
+  if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.from > range.to) {
+    throw queryError(QueryErrorCode.time, 'the time range must be finite and start before it ends');
+  }
+  const ctx = (relation: Relation): PredicateContext => ({ relation, dialect, fullText: schema.fullText, now });
+  let aliases = 0;
+
+  const events = eventsRelation(schema, dialect, schema.table);
+  const time = events.resolve(TIME_FIELD).sql;
+  let layer: Layer = {
+    input: events,
+    from: raw(dialect.quoteIdentifier(schema.table)),
+    where: [sql`${time} >= ${param(range.from)}`, sql`${time} < ${param(range.to)}`],
+    aggregate: null,
+    order: null,
+    limit: null,
+  };
+  if (plan.filter) layer.where.push(compilePredicate(plan.filter, ctx(events)));
+
+  const wrap = (inner: Layer): Layer => {
+    const alias = `q${++aliases}`;
+    const input = inner.aggregate
+      ? rowsRelation(inner.aggregate.columns, defaultOrder(inner.aggregate.step), dialect, alias)
+      : inner.input.rebase(alias);
+    return {
+      input,
+      from: sql`(${renderLayer(inner, null, false)}) AS ${raw(dialect.quoteIdentifier(alias))}`,
+      where: [],
+      aggregate: null,
+      // Order survives wrapping only where the outer query repeats it; an aggregate's default is re-derived.
+      order: inner.aggregate ? null : inner.order,
+      limit: null,
+    };
+  };
+
+  const renderLayer = (l: Layer, projection: readonly NameRef[] | null, final: boolean): Sql => {
+    let select: Sql;
+    let groupBy: Sql | null = null;
+    if (l.aggregate) {
+      const groups = groupExpressions(l.input, l.aggregate.step, dialect);
+      const items = groups.map((g) => sql`${g.sql} AS ${raw(dialect.quoteIdentifier(g.name))}`);
+      for (const agg of l.aggregate.step.aggregations) {
+        items.push(sql`${aggregateExpression(l.input, agg, dialect)} AS ${raw(dialect.quoteIdentifier(agg.name))}`);
+      }
+      select = join(items, ', ');
+      if (groups.length) groupBy = join(groups.map((g) => g.sql), ', ');
+    } else if (projection) {
+      select = join(projection.map((p) => sql`${l.input.resolve(p.name, p.span.start).sql} AS ${raw(dialect.quoteIdentifier(p.name))}`), ', ');
+    } else {
+      select = raw('*');
+    }
+    let out = sql`SELECT ${select} FROM ${l.from}`;
+    if (l.where.length) out = sql`${out} WHERE ${join(l.where, ' AND ')}`;
+    if (groupBy) out = sql`${out} GROUP BY ${groupBy}`;
+    if (!l.aggregate && (final || l.limit !== null)) out = sql`${out} ORDER BY ${l.input.orderBy(l.order ?? [])}`;
+    if (l.limit !== null) out = sql`${out} LIMIT ${param(l.limit)}`;
+    return out;
+  };
+
+  for (const step of plan.steps) {
+    switch (step.op) {
+      case 'filter':
+        if (layer.limit !== null || layer.aggregate) layer = wrap(layer);
+        layer.where.push(compilePredicate(step.expr, ctx(layer.input)));
+        break;
+      case 'aggregate':
+        if (layer.limit !== null || layer.aggregate) layer = wrap(layer);
+        layer.aggregate = { step, columns: aggregateColumns(layer.input, step) };
+        layer.order = null;
+        break;
+      case 'sort':
+        if (layer.limit !== null || layer.aggregate) layer = wrap(layer);
+        layer.order = step.keys.map((k) => ({ name: k.name, desc: k.desc }));
+        // Resolve now so an unknown column is reported at its own position.
+        for (const k of step.keys) layer.input.resolve(k.name, k.span.start);
+        break;
+      case 'limit':
+        if (layer.aggregate) layer = wrap(layer);
+        layer.limit = Math.min(layer.limit ?? step.count, step.count);
+        break;
+    }
+  }
+  if (layer.aggregate) layer = wrap(layer);
+  layer.limit = Math.min(layer.limit ?? limits.defaultRows, limits.maxRows);
+
+  const inline = options.inline === true || !dialect.supportsParameters;
+  const { sql: text, params } = render(renderLayer(layer, plan.projection, true), dialect, inline);
+  return plan.kind === 'rows' && plan.columns
+    ? { sql: text, params, kind: 'rows', columns: [...plan.columns] }
+    : { sql: text, params, kind: 'events' };
+}
+
+function groupExpressions(input: Relation, step: AggregateStep, dialect: SqlDialect): { name: string; sql: Sql }[] {
+  const groups = step.groupBy.map((g) => ({ name: g.name, sql: input.resolve(g.name, g.span.start).sql }));
+  if (step.bucketMs === null) return groups;
+  const time = input.resolve(TIME_FIELD).sql;
+  return [{ name: BUCKET_COLUMN, sql: dialect.timeBucket(time, step.bucketMs) }, ...groups];
+}
+
+function aggregateColumns(input: Relation, step: AggregateStep): RowColumn[] {
+  const columns: RowColumn[] = step.bucketMs === null ? [] : [{ name: BUCKET_COLUMN, type: 'time' }];
+  for (const g of step.groupBy) columns.push({ name: g.name, type: input.resolve(g.name, g.span.start).type });
+  for (const agg of step.aggregations) {
+    const source = agg.field === null ? null : input.resolve(agg.field, agg.span.start).type;
+    columns.push({ name: agg.name, type: (agg.fn === 'min' || agg.fn === 'max') && source === 'time' ? 'time' : 'number' });
+  }
+  return columns;
+}
+
+function aggregateExpression(input: Relation, agg: AggregateStep['aggregations'][number], dialect: SqlDialect): Sql {
+  if (agg.field === null) return raw('count(*)');
+  const field = input.resolve(agg.field, agg.span.start);
+  if (agg.fn === 'count') return sql`count(${field.sql})`;
+  if (agg.fn === 'count_distinct') return sql`count(DISTINCT ${field.sql})`;
+  const number = field.type === 'number' || field.type === 'time' ? field.sql : dialect.asNumber(field.sql);
+  return sql`${raw(agg.fn)}(${number})`;
+}
+
+/** Aggregated rows come back ordered by bucket, then by the group-by columns. */
+function defaultOrder(step: AggregateStep): OrderKey[] {
+  const keys = step.groupBy.map((g) => ({ name: g.name, desc: false }));
+  return step.bucketMs === null ? keys : [{ name: BUCKET_COLUMN, desc: false }, ...keys];
+}
