@@ -7,3 +7,5 @@ export type { RuleMatch, MatchOptions, EngineStats } from './engine/types.js';
 export { MODIFIERS } from './model/modifiers.js';
 export type * from './model/types.js';
 export { AutoEngine, pipelineForEvent } from './engine/auto.js';
+export { CorrelationEngine, type CorrelationAlert } from './correlation/index.js';
+export { eventTimeMs } from './event-time.js';

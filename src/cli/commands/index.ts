@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEvtxCommands } from './evtx.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSigmaCommands } from './sigma.js';
 
@@ -6,4 +7,5 @@ import { registerSigmaCommands } from './sigma.js';
 export function registerCommands(program: Command): void {
   registerRulesCommands(program);
   registerSigmaCommands(program);
+  registerEvtxCommands(program);
 }

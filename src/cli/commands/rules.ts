@@ -11,7 +11,7 @@ export function registerRulesCommands(program: Command): void {
     .description('load Sigma rules (files or folders, recursively) and report every error with file:line')
     .argument('<paths...>', 'rule files or folders')
     .option('--json', 'print one JSON object: {"loaded","errors":[{file,line,column,field,message}],"unsupported","placeholders"}')
-    .option('--placeholder <name=value...>', 'value for an |expand placeholder (repeatable), e.g. Administrators=adm_*')
+    .option('--placeholder <name=value>', 'value for an |expand placeholder (repeat for more), e.g. Administrators=adm_*', (v: string, p: string[]) => [...p, v], [] as string[])
     .action((paths: string[], opts: { json?: boolean; placeholder?: string[] }) => {
       const placeholders = parsePlaceholders(opts.placeholder ?? []);
       const set = loadRules(paths, { placeholders });

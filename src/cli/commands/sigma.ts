@@ -11,6 +11,8 @@ import type { RuleMatch } from '../../sigma/engine/types.js';
 import { runRegression, type RegressionCase } from '../../sigma/regress.js';
 import { readJsonEvents } from '../read-events.js';
 import { parsePlaceholders } from './rules.js';
+import { CorrelationEngine, type CorrelationAlert } from '../../sigma/correlation/index.js';
+import { eventTimeMs } from '../../sigma/event-time.js';
 
 function loadOrFail(paths: string[], placeholders: Record<string, string[]>) {
   const set = loadRules(paths, { placeholders });
@@ -36,7 +38,7 @@ export function registerSigmaCommands(program: Command): void {
   sigma
     .command('regress')
     .description('run SigmaHQ-format regression cases (info.yml + sample records) and report pass/fail')
-    .requiredOption('--rules <dir...>', 'rule folders or files')
+    .requiredOption('--rules <path>', 'rule folder or file (repeat for more)', collect, [])
     .requiredOption('--cases <dir>', 'folder of regression cases (SigmaHQ regression_data layout)')
     .option('--pipeline <name>', 'pipeline for the sample records', 'windows-evtx')
     .option('--strict', 'require exactly match_count matches (default: at least, warning on more, like the reference runner)')
@@ -59,30 +61,52 @@ export function registerSigmaCommands(program: Command): void {
   sigma
     .command('match')
     .description('match events (JSON lines or concatenated JSON) against Sigma rules; matches out as JSON lines')
-    .requiredOption('--rules <dir...>', 'rule folders or files')
+    .requiredOption('--rules <path>', 'rule folder or file (repeat for more)', collect, [])
     .option('--pipeline <name>', 'pipeline name or YAML file (default: chosen per event: windows-evtx, winlogbeat or generic)', 'auto')
-    .option('--placeholder <name=value...>', 'value for an |expand placeholder (repeatable)')
+    .option('--placeholder <name=value>', 'value for an |expand placeholder (repeat for more)', collect, [])
     .option('--include-correlation-only', 'also print matches of rules used only by correlations')
     .argument('<files...>', 'event files')
     .action((files: string[], opts: { rules: string[]; pipeline: string; placeholder?: string[]; includeCorrelationOnly?: boolean }) => {
       const set = loadOrFail(opts.rules, parsePlaceholders(opts.placeholder ?? []));
       const compileErrors: VigilError[] = [];
       const engine = opts.pipeline === 'auto' ? new AutoEngine(set.rules, compileErrors) : SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline), { errors: compileErrors });
+      const correlations = new CorrelationEngine(set.rules);
+      for (const e of correlations.errors) process.stderr.write(`correlation error: ${e.describe()}\n`);
+      const printAlert = (a: CorrelationAlert) => process.stdout.write(JSON.stringify(correlationRecord(a)) + '\n');
       let inputErrors = 0;
+      let lastTime = 0;
       for (const file of files) {
         for (const { event, line } of readJsonEvents(file, (err) => {
           inputErrors++;
           process.stderr.write(`input error: ${err.describe()}\n`);
         })) {
+          const time = eventTimeMs(event) ?? lastTime;
+          lastTime = Math.max(lastTime, time);
           for (const m of engine.match(event)) {
-            if (m.correlationOnly && !opts.includeCorrelationOnly) continue;
-            process.stdout.write(JSON.stringify(matchRecord(m, file, line)) + '\n');
+            // A match feeds correlations; it prints on its own unless only a working correlation uses it.
+            const alone = !m.correlationOnly || !correlations.consumes(m.rule) || opts.includeCorrelationOnly;
+            if (alone) process.stdout.write(JSON.stringify(matchRecord(m, file, line)) + '\n');
+            for (const a of correlations.process(m, time)) printAlert(a);
           }
         }
       }
+      for (const a of correlations.flush()) printAlert(a);
       for (const e of compileErrors) process.stderr.write(`rule error: ${e.describe()}\n`);
       process.exitCode = inputErrors > 0 ? 1 : 0;
     });
+}
+
+/** Commander option parser for repeatable options. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function correlationRecord(a: CorrelationAlert) {
+  return {
+    correlation: true, rule_id: a.ruleId, title: a.title, level: a.level ?? null, tags: a.tags, author: a.author ?? null,
+    type: a.correlationType, group: a.group, count: a.count, first_time: new Date(a.firstTime).toISOString(), last_time: new Date(a.lastTime).toISOString(),
+    matched_rules: [...new Set(a.matches.map((m) => m.ruleId))],
+  };
 }
 
 export function matchRecord(m: RuleMatch, file: string, line: number) {

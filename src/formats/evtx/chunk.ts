@@ -3,6 +3,7 @@ import { crc32 } from './crc32.js';
 import { EvtxCode, EvtxIssue, type IssueSink } from './issues.js';
 import type { Node } from './model.js';
 import { isoFromFileTime } from './time.js';
+import { guidAt } from './values.js';
 
 export const FILE_HEADER_SIZE = 4096;
 export const CHUNK_SIZE = 65536;
@@ -64,6 +65,46 @@ export function parseFileHeader(buf: Buffer, file: string | undefined, report: I
 function isZero(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (buf[i] !== 0) return false;
   return true;
+}
+
+export interface ChunkTables {
+  /** Names of the common string table (64 hash buckets at 0x80), by chunk offset. */
+  strings: Map<number, string>;
+  /** Template definitions of the template table (32 buckets at 0x180): chunk offset -> GUID. */
+  templates: Map<number, string>;
+}
+
+/**
+ * Walks the chunk's string and template tables, following each bucket's chain. Decoding does
+ * not need them (records reference names and templates by offset, parsed on first use and cached),
+ * but they list what a chunk defines, which helps when inspecting damaged files. Chains are
+ * bounded: an offset seen twice, or outside the chunk, ends the chain.
+ */
+export function chunkTables(buf: Buffer): ChunkTables {
+  const strings = new Map<number, string>();
+  const templates = new Map<number, string>();
+  const walk = (tableAt: number, buckets: number, visit: (offset: number) => number) => {
+    for (let b = 0; b < buckets; b++) {
+      let offset = buf.readUInt32LE(tableAt + 4 * b);
+      const seen = new Set<number>();
+      while (offset >= CHUNK_HEADER_SIZE && offset + 8 <= buf.length && !seen.has(offset)) {
+        seen.add(offset);
+        offset = visit(offset);
+      }
+    }
+  };
+  if (buf.length < CHUNK_SIZE) return { strings, templates };
+  walk(0x80, 64, (offset) => {
+    const chars = buf.readUInt16LE(offset + 6);
+    if (offset + 8 + 2 * chars <= buf.length) strings.set(offset, buf.toString('utf16le', offset + 8, offset + 8 + 2 * chars));
+    return buf.readUInt32LE(offset);
+  });
+  walk(0x180, 32, (offset) => {
+    if (offset + 24 > buf.length) return 0;
+    templates.set(offset, guidAt(buf, offset + 4));
+    return buf.readUInt32LE(offset);
+  });
+  return { strings, templates };
 }
 
 export interface ChunkContext {

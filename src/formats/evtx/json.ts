@@ -12,7 +12,10 @@ import { jsonFileTime, jsonSystemTime } from './time.js';
  *   element that also has attributes or child elements goes under `#text`;
  * - `<Data Name="X">v</Data>` becomes `X: v`; unnamed `Data` elements gather under
  *   `Data.#text` (one value, or an array when there are several);
- * - a repeated element name gets `_1`, `_2`, ... suffixes in document order.
+ * - a repeated element name gets `_1`, `_2`, ... suffixes in document order;
+ * - values: GUIDs uppercase without braces, hex integers `0x` + lowercase digits without padding,
+ *   binary as uppercase hex, FILETIME as ISO 8601 with six fraction digits (truncated), arrays as
+ *   JSON arrays, a Null value as null; processing instructions are left out.
  * Deliberate differences: 64-bit integers beyond 2^53 are exact decimal strings (a JS number would
  * silently change them), and character references are resolved to the character.
  */

@@ -100,6 +100,7 @@ class Session {
 
 /** Chunks read per system call; two such buffers are in use at a time (one parsed, one prefetched). */
 const CHUNKS_PER_READ = 16;
+const BATCH = CHUNK_SIZE * CHUNKS_PER_READ;
 
 /**
  * Reads an EVTX file chunk by chunk, yielding records in file order. Memory stays bounded
@@ -118,29 +119,33 @@ export async function* readEvtx(path: string, options: ReadEvtxOptions = {}): As
   const session = new Session(file, options.onIssue);
   let pending: Promise<number> | undefined;
   try {
-    const size = (await handle.stat()).size;
-    const batch = CHUNK_SIZE * CHUNKS_PER_READ;
-    let current = Buffer.allocUnsafe(Math.min(batch, Math.max(FILE_HEADER_SIZE, size - FILE_HEADER_SIZE)));
-    let spare = size - FILE_HEADER_SIZE > batch ? Buffer.allocUnsafe(batch) : current;
-    const headerLength = await readAt(handle, current, 0, Math.min(FILE_HEADER_SIZE, size), file);
-    session.summary.header = parseFileHeader(current.subarray(0, headerLength), file, session.report);
+    // The first read takes the file header and the first batch together: a small file costs one
+    // read, and a short read means end of file, so no stat is needed.
+    let current: Buffer = Buffer.allocUnsafe(FILE_HEADER_SIZE + BATCH);
+    let spare: Buffer | undefined;
+    const first = await readAt(handle, current, 0, FILE_HEADER_SIZE + BATCH, file);
+    session.summary.header = parseFileHeader(current.subarray(0, Math.min(first, FILE_HEADER_SIZE)), file, session.report);
     // Chunks are found by position, not by the header's chunk count: dirty files often have more.
-    let offset = FILE_HEADER_SIZE;
-    let index = 0;
-    if (offset < size) pending = readAt(handle, current, offset, Math.min(batch, size - offset), file);
-    while (pending) {
-      const length = await pending;
-      pending = undefined;
-      const next = offset + length;
-      if (length > 0 && next < size) {
-        [current, spare] = [spare, current];
-        pending = readAt(handle, current, next, Math.min(batch, size - next), file);
+    let start = FILE_HEADER_SIZE; // where the chunks begin in `current`
+    let length = Math.max(0, first - FILE_HEADER_SIZE);
+    let offset = FILE_HEADER_SIZE; // file offset of current[start]
+    let more = first === FILE_HEADER_SIZE + BATCH;
+    for (let index = 0; ; ) {
+      if (more) {
+        spare ??= Buffer.allocUnsafe(FILE_HEADER_SIZE + BATCH);
+        pending = readAt(handle, spare, offset + length, BATCH, file);
       }
-      const data = pending ? spare : current;
       for (let at = 0; at < length; at += CHUNK_SIZE, index++) {
-        yield* session.chunk(data.subarray(at, Math.min(at + CHUNK_SIZE, length)), offset + at, index);
+        yield* session.chunk(current.subarray(start + at, start + Math.min(at + CHUNK_SIZE, length)), offset + at, index);
       }
-      offset = next;
+      if (!pending) break;
+      const next = await pending;
+      pending = undefined;
+      [current, spare] = [spare!, current];
+      offset += length;
+      start = 0;
+      length = next;
+      more = next === BATCH;
     }
   } finally {
     // A prefetch may still be running when the consumer stops early.
@@ -150,13 +155,14 @@ export async function* readEvtx(path: string, options: ReadEvtxOptions = {}): As
   return session.summary;
 }
 
+/** Reads up to `length` bytes at `position`; fewer only at end of file (positional reads of a regular file). */
 async function readAt(handle: FileHandle, buf: Buffer, position: number, length: number, file: string): Promise<number> {
   let done = 0;
   try {
     while (done < length) {
       const { bytesRead } = await handle.read(buf, done, length - done, position + done);
-      if (bytesRead === 0) break; // the file shrank while we read it
       done += bytesRead;
+      if (bytesRead === 0 || done < length) break; // end of file
     }
   } catch (err) {
     throw new VigilError(EvtxCode.Io, `cannot read EVTX file: ${(err as Error).message}`, { file, offset: position + done }, { cause: err });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEvtxBuffer, readEvtxBuffer, toXml, type EvtxRecord } from './index.js';
+import { CHUNK_SIZE, chunkTables, parseEvtxBuffer, readEvtxBuffer, toXml, type EvtxRecord } from './index.js';
 import { buildEvtx, V, type RecordSpec, type TemplateDef } from './testing/build.js';
 import { BASE_TIME, eventDataTemplate, nestedContentTemplate, systemValues } from './testing/fixtures.js';
 
@@ -113,4 +113,12 @@ test('records stay plain objects; toXml and JSON do not see the hidden source', 
   assert.deepEqual(Object.keys(record), ['recordId', 'timestamp', 'event']);
   assert.deepStrictEqual({ ...record }, { recordId: record.recordId, timestamp: record.timestamp, event: record.event });
   assert.throws(() => toXml({ ...record }), { code: 'EVTX_NOT_A_RECORD' });
+});
+
+test('chunk string and template tables list what the chunk defines', () => {
+  const buf = buildEvtx([{ records: [userDataRecord(1, 'one'), userDataRecord(2, 'two')] }]);
+  const tables = chunkTables(buf.subarray(4096, 4096 + CHUNK_SIZE));
+  assert.deepEqual([...tables.templates.values()].sort(), ['22222222-2222-3333-4444-555555555555', '33333333-2222-3333-4444-555555555555']);
+  const names = new Set(tables.strings.values());
+  for (const name of ['Event', 'System', 'UserData', 'EventXML', 'Param1', 'Header', 'xmlns', 'Qualifiers']) assert.ok(names.has(name), name);
 });

@@ -1,6 +1,6 @@
 import { BinXmlError } from './binxml.js';
 import { Entry, Expander, Pseudo } from './expand.js';
-import { ArrayFlag, FileTime, Hex64, SystemTime, ValueType, type ElementNode, type Node, type PINode, type Values } from './model.js';
+import { ArrayFlag, FileTime, Hex64, NodeKind, SystemTime, ValueType, type ElementNode, type Node, type PINode, type Values } from './model.js';
 import { xmlFileTime, xmlSystemTime } from './time.js';
 
 /**
@@ -66,6 +66,28 @@ export function xmlScalar(type: number, v: unknown): string {
   }
 }
 
+const INDENTS: string[] = [];
+
+function indent(depth: number): string {
+  return (INDENTS[depth] ??= '  '.repeat(depth));
+}
+
+const SLOW = Symbol('slow');
+const DROP = Symbol('drop');
+
+/**
+ * Escaped text of a single content node without expanding it: undefined when empty, DROP when
+ * libevtx would leave the element or attribute out, SLOW when the general path is needed.
+ */
+function singleText(node: Node, values: Values | null, escape: (s: string) => string): string | undefined | typeof SLOW | typeof DROP {
+  if (node.kind === NodeKind.Text) return escape(node.text);
+  if (node.kind !== NodeKind.Subst || !values || node.index >= values.types.length) return SLOW;
+  const type = values.types[node.index]!;
+  if (type === ValueType.BinXml || type & ArrayFlag) return SLOW;
+  if (type === ValueType.Null) return node.optional ? DROP : undefined;
+  return escape(xmlScalar(type, values.vals[node.index]));
+}
+
 export class XmlRenderer {
   private readonly x = new Expander();
 
@@ -92,6 +114,13 @@ export class XmlRenderer {
   private attributes(el: ElementNode, values: Values | null): string {
     let open = '';
     for (const attr of el.attrs) {
+      if (attr.value.length === 1) {
+        const v = singleText(attr.value[0]!, values, escapeAttr);
+        if (v !== SLOW) {
+          if (v !== undefined && v !== DROP) open += ` ${attr.name}="${v}"`;
+          continue;
+        }
+      }
       const entries: unknown[] = [];
       this.x.attrValue(attr, values, entries);
       let v = '';
@@ -111,6 +140,16 @@ export class XmlRenderer {
 
   private element(el: ElementNode, values: Values | null, depth: number, out: string[]): void {
     if (depth > MAX_ELEMENT_DEPTH) throw new BinXmlError('elements nested too deeply', 0);
+    if (el.children.length <= 1) {
+      // Fast path for `<X/>` and `<X>%n</X>`, most of any event.
+      const text = el.children.length === 0 ? undefined : singleText(el.children[0]!, values, escapeText);
+      if (text === DROP) return;
+      if (text !== SLOW) {
+        const open = `${indent(depth)}<${el.name}${this.attributes(el, values)}`;
+        out.push(text === undefined || text === '' ? `${open}/>\n` : `${open}>${text}</${el.name}>\n`);
+        return;
+      }
+    }
     const entries = this.x.children(el, values);
     let arrayAt = -1;
     for (let i = 0; i < entries.length; i += 3) {
@@ -135,8 +174,8 @@ export class XmlRenderer {
   }
 
   private body(el: ElementNode, attrs: string, entries: unknown[], depth: number, out: string[]): void {
-    const indent = '  '.repeat(depth);
-    const open = `${indent}<${el.name}${attrs}`;
+    const pad = indent(depth);
+    const open = `${pad}<${el.name}${attrs}`;
     let hasElement = false;
     let text = '';
     for (let i = 0; i < entries.length; i += 3) {
@@ -151,8 +190,8 @@ export class XmlRenderer {
     out.push(`${open}>${text}\n`);
     for (let i = 0; i < entries.length; i += 3) {
       if (entries[i] === Entry.Element) this.element(entries[i + 1] as ElementNode, entries[i + 2] as Values | null, depth + 1, out);
-      else if (entries[i + 1] === Pseudo.PI) out.push(`${indent}  ${this.text(Pseudo.PI, entries[i + 2])}\n`);
+      else if (entries[i + 1] === Pseudo.PI) out.push(`${pad}  ${this.text(Pseudo.PI, entries[i + 2])}\n`);
     }
-    out.push(`${indent}</${el.name}>\n`);
+    out.push(`${pad}</${el.name}>\n`);
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRule, docs, harness, sec } from './testkit.js';
+import { baseRule, docs, harness, sec } from './testing/harness.js';
 
 const failed = baseRule('failed_login', 'EventID', 4625);
 const corrRule = (type: string, condition: string, timespan = '1h') => `title: Bounded

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRulesFromText } from '../loader/load.js';
 import { CorrelationEngine } from './engine.js';
-import { baseRule, docs, harness, sec } from './testkit.js';
+import { baseRule, docs, harness, sec } from './testing/harness.js';
 
 // The spec's "Failed Logins Followed by Successful Login" example, verbatim.
 const SPEC_EXAMPLE = `title: Correlation - Multiple Failed Logins Followed by Successful Login

@@ -33,6 +33,7 @@ export class CorrelationEngine {
   };
   private readonly limits: Limits;
   private readonly maxGroups: number;
+  private readonly lastFed = new Map<CompiledCorrelation, { key: object; groupKey: string }>();
 
   /** Takes a whole rule set; detection and filter rules only serve to resolve references. */
   constructor(rules: AnyRule[], options: CorrelationOptions = {}) {
@@ -42,7 +43,7 @@ export class CorrelationEngine {
     this.limits = {
       maxEvents: Math.max(1, Math.floor(options.maxEventsPerGroup ?? 1_000)),
       maxRefs: Math.max(0, Math.floor(options.maxMatchesPerAlert ?? 100)),
-      stats: this.counters as CorrelationStats,
+      stats: this.counters,
     };
   }
 
@@ -105,6 +106,7 @@ export class CorrelationEngine {
         } else if (nowMs === undefined || g.newest < nowMs - span) groups.delete(key);
       }
     }
+    if (nowMs === undefined) this.lastFed.clear();
     return out;
   }
 
@@ -124,9 +126,16 @@ export class CorrelationEngine {
       this.counters.missingValue++;
       return;
     }
+    const groupKey = JSON.stringify(values);
+    if (!isTemporal(corr)) {
+      // One event matching two listed rules is one event to count or sum; its matches arrive one
+      // after the other, so remembering the last one per correlation is enough.
+      const last = this.lastFed.get(corr);
+      if (last && last.key === key && last.groupKey === groupKey) return;
+      this.lastFed.set(corr, { key, groupKey });
+    }
     let groups = this.groups.get(corr);
     if (!groups) this.groups.set(corr, (groups = new Map()));
-    const groupKey = JSON.stringify(values);
     let g = groups.get(groupKey);
     if (g) groups.delete(groupKey);
     else g = this.newState(corr, values);
@@ -249,6 +258,8 @@ export class CorrelationEngine {
     }
   }
 }
+
+const isTemporal = (corr: CompiledCorrelation): boolean => corr.rule.correlationType === 'temporal' || corr.rule.correlationType === 'temporal_ordered';
 
 /** A field value as group-by / distinct-value text; undefined when absent. */
 function textOf(v: unknown): string | undefined {

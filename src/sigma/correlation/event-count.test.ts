@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRule, docs, harness, sec } from './testkit.js';
+import { baseRule, docs, harness, sec } from './testing/harness.js';
 
 const failed = baseRule('failed_login', 'EventID', 4625, '5638f7c0-ac70-491d-8465-2a65075e0d86');
 
@@ -176,6 +176,18 @@ test('generate decides whether base matches are also standalone alerts', () => {
   generating.send(login('alice'), sec(0));
   assert.equal(generating.lastMatches[0]!.correlationOnly, false);
   assert.equal(generating.send(login('alice'), sec(1)).length, 1, 'the correlation runs either way');
+});
+
+test('an event matching two listed rules counts once', () => {
+  const yaml = docs(
+    failed,
+    baseRule('admin_failure', 'User', 'admin'),
+    countRule('{gte: 2}').replace('rules: [failed_login]', 'rules: [failed_login, admin_failure]'),
+  );
+  const h = harness(yaml);
+  assert.deepEqual(h.send(login('admin'), sec(0)), []);
+  assert.equal(h.lastMatches.length, 2);
+  assert.deepEqual(h.send({ User: 'admin' }, sec(1)).map((a) => a.count), [2]);
 });
 
 test('rules can be referenced by id as well as by name', () => {

@@ -115,7 +115,7 @@ export function buildPlan(rules: AnyRule[]): Plan {
     }
     compiled.set(rule, {
       rule,
-      ruleId: rule.id ?? rule.name ?? rule.title,
+      ruleId: rule.id ?? rule.title,
       targets: list,
       consumers: [],
       correlationOnly: false,

@@ -28,7 +28,7 @@ export interface Measure {
 export interface Limits {
   maxEvents: number;
   maxRefs: number;
-  stats: CorrelationStats;
+  stats: Pick<CorrelationStats, 'mergedEntries' | 'droppedEntries'>;
 }
 
 interface Bucket {

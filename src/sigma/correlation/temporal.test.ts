@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseRule, docs, harness, sec } from './testkit.js';
+import { baseRule, docs, harness, sec } from './testing/harness.js';
 
 const recon = docs(baseRule('recon_cmd_a', 'cmd', 'whoami'), baseRule('recon_cmd_b', 'cmd', 'ipconfig'), baseRule('recon_cmd_c', 'cmd', 'net user'));
 

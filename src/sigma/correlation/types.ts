@@ -13,7 +13,7 @@ export interface MatchRef {
 
 /** A correlation rule that fired for one group. */
 export interface CorrelationAlert {
-  /** The correlation's id, else its name, else its title. */
+  /** The correlation's id, else its title (as `RuleMatch.ruleId`). */
   ruleId: string;
   title: string;
   level?: Level;

@@ -1,11 +1,11 @@
-// Test support shared by the *.test.ts files: real rules, real engine, real events.
-import type { EventObject } from '../../core/event.js';
-import { SigmaEngine } from '../engine/engine.js';
-import type { RuleMatch } from '../engine/types.js';
-import { loadRulesFromText, type RuleSet } from '../loader/load.js';
-import { loadPipeline } from '../pipeline/load.js';
-import { CorrelationEngine } from './engine.js';
-import type { CorrelationAlert, CorrelationOptions } from './types.js';
+// Test support only (imported by *.test.ts): real rules, a real engine over generic JSON events, real matches.
+import type { EventObject } from '../../../core/event.js';
+import { SigmaEngine } from '../../engine/engine.js';
+import type { RuleMatch } from '../../engine/types.js';
+import { loadRulesFromText, type RuleSet } from '../../loader/load.js';
+import { loadPipeline } from '../../pipeline/load.js';
+import { CorrelationEngine } from '../engine.js';
+import type { CorrelationAlert, CorrelationOptions } from '../types.js';
 
 export const T0 = Date.parse('2024-03-01T12:00:00Z');
 export const sec = (s: number): number => T0 + s * 1000;

@@ -1,0 +1,162 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startVigil, type RunningVigil } from './start.js';
+
+const TOKEN = 'test-admin-token-0123456789';
+const RULE = `
+title: Whoami via Sysmon
+id: 11111111-1111-4111-8111-111111111111
+author: Vigil tests
+level: medium
+tags: [attack.discovery, attack.t1033]
+logsource: { product: windows, category: process_creation }
+detection:
+  selection:
+    Image|endswith: '\\whoami.exe'
+  condition: selection
+`;
+
+function sysmonEvent(image: string, time = new Date().toISOString()): Record<string, unknown> {
+  return {
+    Event: {
+      System: {
+        Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
+        EventID: 1,
+        Channel: 'Microsoft-Windows-Sysmon/Operational',
+        Computer: 'ws01.corp.example',
+        TimeCreated: { '#attributes': { SystemTime: time } },
+        EventRecordID: 1000,
+      },
+      EventData: { Image: image, CommandLine: `${image} /all`, User: 'CORP\\alice' },
+    },
+  };
+}
+
+let dir: string;
+let vigil: RunningVigil;
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'));
+  mkdirSync(join(dir, 'rules'));
+  writeFileSync(join(dir, 'rules', 'whoami.yml'), RULE);
+  vigil = await startVigil({
+    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')],
+    env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {}, maxBodyBytes: 1024 * 1024,
+  });
+});
+
+after(async () => {
+  await vigil.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('healthz needs no token; everything else answers 401 without a valid one', async () => {
+  assert.equal(vigil.rules.loaded, 1);
+  assert.equal((await fetch(`${vigil.url}/healthz`)).status, 200);
+  assert.equal((await fetch(`${vigil.url}/api/v1/alerts`)).status, 401);
+  assert.equal((await fetch(`${vigil.url}/api/v1/alerts`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+  const r = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', body: '{}' });
+  assert.equal(r.status, 401);
+  assert.equal((await fetch(`${vigil.url}/_bulk`, { method: 'POST', body: '{}' })).status, 401);
+});
+
+test('an ingested Sysmon event raises an alert; the same rule and host again increments it', async () => {
+  const body = JSON.stringify(sysmonEvent('C:\\Windows\\System32\\whoami.exe')) + '\n' + JSON.stringify(sysmonEvent('C:\\Windows\\notepad.exe')) + '\n';
+  const r = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { accepted: 2, rejected: 0, errors: [] });
+
+  const list = await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { total: number; alerts: Array<Record<string, unknown>> };
+  assert.equal(list.total, 1);
+  const alert = list.alerts[0]!;
+  assert.equal(alert['ruleId'], '11111111-1111-4111-8111-111111111111');
+  assert.equal(alert['title'], 'Whoami via Sysmon');
+  assert.equal(alert['level'], 'medium');
+  assert.equal(alert['author'], 'Vigil tests');
+  assert.deepEqual(alert['tags'], ['attack.discovery', 'attack.t1033']);
+  assert.equal(alert['hostName'], 'ws01.corp.example');
+  assert.equal(alert['count'], 1);
+
+  const ev = await fetch(`${vigil.url}/api/v1/events/${String(alert['eventId'])}`, { headers: auth });
+  assert.equal(ev.status, 200);
+  const stored = await ev.json() as { original: unknown };
+  assert.deepEqual((stored.original as { Event: { EventData: unknown } }).Event.EventData, sysmonEvent('C:\\Windows\\System32\\whoami.exe').Event && (sysmonEvent('C:\\Windows\\System32\\whoami.exe')['Event'] as { EventData: unknown }).EventData);
+
+  // JSON array body too.
+  const again = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: auth, body: JSON.stringify([sysmonEvent('C:\\Windows\\System32\\whoami.exe')]) });
+  assert.equal(again.status, 200);
+  const one = await (await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { headers: auth })).json() as Record<string, unknown>;
+  assert.equal(one['count'], 2);
+  assert.equal((await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { total: number }).total, 1);
+
+  const patched = await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'acknowledged' }) });
+  assert.equal(patched.status, 200);
+  assert.equal((await patched.json() as { status: string }).status, 'acknowledged');
+  const bad = await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'bogus' }) });
+  assert.equal(bad.status, 400);
+  const filtered = await (await fetch(`${vigil.url}/api/v1/alerts?status=open`, { headers: auth })).json() as { total: number };
+  assert.equal(filtered.total, 0);
+  assert.equal((await fetch(`${vigil.url}/api/v1/alerts/999999`, { headers: auth })).status, 404);
+});
+
+test('_bulk answers in the Elasticsearch shape, per item', async () => {
+  const body = [
+    JSON.stringify({ index: { _index: 'winlogbeat-x', _id: 'a1' } }),
+    JSON.stringify(sysmonEvent('C:\\Windows\\explorer.exe')),
+    JSON.stringify({ create: {} }),
+    '{not json',
+    JSON.stringify({ delete: { _id: 'zz' } }),
+  ].join('\n') + '\n';
+  const r = await fetch(`${vigil.url}/logs-test/_bulk`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body });
+  assert.equal(r.status, 200);
+  const out = await r.json() as { took: number; errors: boolean; items: Array<Record<string, Record<string, unknown>>> };
+  assert.equal(typeof out.took, 'number');
+  assert.equal(out.errors, true);
+  assert.equal(out.items.length, 3);
+  assert.equal(out.items[0]!['index']!['status'], 201);
+  assert.equal(out.items[0]!['index']!['_id'], 'a1');
+  assert.equal(out.items[0]!['index']!['_index'], 'winlogbeat-x');
+  assert.equal(out.items[1]!['create']!['status'], 400);
+  assert.equal(out.items[1]!['create']!['_index'], 'logs-test');
+  assert.equal(out.items[2]!['delete']!['status'], 400);
+  const empty = await fetch(`${vigil.url}/_bulk`, { method: 'POST', headers: auth, body: '' });
+  assert.equal(empty.status, 400);
+});
+
+test('search finds stored events through the hunt language', async () => {
+  const r = await fetch(`${vigil.url}/api/v1/search`, { method: 'POST', headers: auth, body: JSON.stringify({ query: 'host.name:"ws01.corp.example" whoami', from: '-1h' }) });
+  const out = await r.json() as { kind: string; events: Array<{ id: number; core: Record<string, unknown> }> };
+  assert.equal(r.status, 200, JSON.stringify(out));
+  assert.equal(out.kind, 'events');
+  assert.ok(out.events.length >= 2);
+  assert.ok(out.events.every((e) => e.core['host.name'] === 'ws01.corp.example'));
+  const bad = await fetch(`${vigil.url}/api/v1/search`, { method: 'POST', headers: auth, body: JSON.stringify({ query: 'a = = b' }) });
+  assert.equal(bad.status, 400);
+});
+
+test('an oversize body answers 413', async () => {
+  const big = JSON.stringify({ message: 'x'.repeat(1024 * 1024 + 10) });
+  const r = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: auth, body: big });
+  assert.equal(r.status, 413);
+});
+
+test('the real curl binary can ingest and read alerts', async (t) => {
+  const run = promisify(execFile);
+  try {
+    await run('curl', ['--version']);
+  } catch {
+    t.skip('curl not installed');
+    return;
+  }
+  const { stdout } = await run('curl', ['-sS', '-X', 'POST', '-H', `Authorization: Bearer ${TOKEN}`, '-H', 'Content-Type: application/x-ndjson',
+    '--data-binary', JSON.stringify(sysmonEvent('C:\\Tools\\whoami.exe')), `${vigil.url}/api/v1/events`]);
+  assert.deepEqual(JSON.parse(stdout), { accepted: 1, rejected: 0, errors: [] });
+  const code = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${vigil.url}/api/v1/alerts`]);
+  assert.equal(code.stdout, '401');
+});

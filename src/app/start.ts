@@ -1,0 +1,124 @@
+/**
+ * Composition root of `vigil serve`: the only place that reads the environment, picks the storage
+ * adapter, loads rules and wires store -> ingest -> detection -> HTTP API.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { VigilError } from '../core/errors.js';
+import { createApiServer } from '../api/server.js';
+import { generateToken, hashToken } from '../api/auth.js';
+import { Detector } from '../detect/detector.js';
+import { AutoEngine } from '../sigma/engine/auto.js';
+import { loadRules } from '../sigma/loader/load.js';
+import type { Stores } from '../storage/ports.js';
+import { openSqliteStores } from '../storage/sqlite/index.js';
+import { createIngest } from './ingest.js';
+
+export interface ServeOptions {
+  dataDir?: string;
+  port?: number;
+  host?: string;
+  /** Rule files or folders; default: the shared SigmaHQ corpus if present, else `rules/`. */
+  rules?: string[];
+  /** Environment to read VIGIL_ADMIN_TOKEN from; default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Where the one-time admin token is printed; default stdout. */
+  print?: (line: string) => void;
+  /** Diagnostics; default stderr. */
+  log?: (line: string) => void;
+  maxBodyBytes?: number;
+}
+
+export interface RunningVigil {
+  url: string;
+  port: number;
+  server: Server;
+  stores: Stores;
+  rules: { loaded: number; errors: number };
+  /** The token generated on first start (undefined when it came from the environment or already existed). */
+  generatedToken?: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8470;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export function defaultRulePaths(cwd: string = process.cwd()): string[] {
+  const shared = resolve(cwd, '../shared/corpora/sigma/rules');
+  return [existsSync(shared) ? shared : resolve(cwd, 'rules')];
+}
+
+/** Makes sure an admin token exists: VIGIL_ADMIN_TOKEN if set, else a new one returned for printing once. */
+export function ensureAdminToken(stores: Stores, env: Record<string, string | undefined>): string | undefined {
+  const fromEnv = env['VIGIL_ADMIN_TOKEN'];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (fromEnv.length < 16) throw new VigilError('app.token.weak', 'VIGIL_ADMIN_TOKEN must be at least 16 characters');
+    stores.tokens.add('admin', hashToken(fromEnv));
+    return undefined;
+  }
+  if (stores.tokens.count() > 0) return undefined;
+  const token = generateToken();
+  stores.tokens.add('admin', hashToken(token));
+  return token;
+}
+
+export async function startVigil(options: ServeOptions = {}): Promise<RunningVigil> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = resolve(options.dataDir ?? './data');
+  const rulePaths = options.rules && options.rules.length ? options.rules : defaultRulePaths();
+
+  const set = loadRules(rulePaths);
+  log(`vigil: loaded ${set.rules.length} rules from ${set.files} files (${set.errors.length} errors)`);
+  const engine = new AutoEngine(set.rules);
+
+  const stores = openSqliteStores(dataDir);
+  let generatedToken: string | undefined;
+  try {
+    generatedToken = ensureAdminToken(stores, options.env ?? process.env);
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
+  if (generatedToken) {
+    print(`vigil: admin token (shown once, store it now): ${generatedToken}`);
+  }
+
+  const detector = new Detector(engine, stores.alerts);
+  const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
+  const server = createApiServer({
+    ingest,
+    events: stores.events,
+    alerts: stores.alerts,
+    tokenKnown: (hash) => stores.tokens.lookup(hash) !== undefined,
+    maxBodyBytes: options.maxBodyBytes,
+  });
+  server.requestTimeout = 120_000;
+  server.headersTimeout = 30_000;
+
+  const host = options.host ?? DEFAULT_HOST;
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => { server.off('error', fail); ok(); });
+    });
+  } catch (err) {
+    stores.close();
+    throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
+  }
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
+
+  return {
+    url, port, server, stores, generatedToken,
+    rules: { loaded: set.rules.length, errors: set.errors.length },
+    close: () => new Promise<void>((ok) => {
+      server.closeAllConnections();
+      server.close(() => { stores.close(); ok(); });
+    }),
+  };
+}

@@ -1,0 +1,60 @@
+/** The embedded SQLite adapter: one database file in the data folder holds events, alerts and tokens. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { VigilError } from '../../core/errors.js';
+import type { Stores, TokenStore } from '../ports.js';
+import { SqliteAlertStore } from './alerts.js';
+import { SqliteEventStore } from './events.js';
+import { DDL, SCHEMA_VERSION } from './schema.js';
+
+export { SqliteAlertStore } from './alerts.js';
+export { SqliteEventStore } from './events.js';
+
+export const DB_FILE = 'vigil.db';
+
+class SqliteTokenStore implements TokenStore {
+  constructor(private readonly db: Database.Database) {}
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
+  }
+  add(name: string, hash: string, now: number = Date.now()): void {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new VigilError('storage.token.hash', 'token hash must be SHA-256 hex');
+    this.db.prepare('INSERT OR IGNORE INTO tokens (hash, name, created) VALUES (?, ?, ?)').run(hash, name, now);
+  }
+  lookup(hash: string): { name: string } | undefined {
+    return this.db.prepare('SELECT name FROM tokens WHERE hash = ?').get(hash) as { name: string } | undefined;
+  }
+}
+
+/** Opens (creating if needed) the store in `dir`; `':memory:'` gives a throwaway in-memory store. */
+export function openSqliteStores(dir: string): Stores {
+  let db: Database.Database;
+  try {
+    if (dir === ':memory:') {
+      db = new Database(':memory:');
+    } else {
+      mkdirSync(dir, { recursive: true });
+      db = new Database(join(dir, DB_FILE));
+      db.pragma('journal_mode = WAL');
+    }
+  } catch (err) {
+    throw new VigilError('storage.open', `cannot open the data folder: ${(err as Error).message}`, { file: dir }, { cause: err });
+  }
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
+  }
+  db.exec(DDL);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  return {
+    events: new SqliteEventStore(db),
+    alerts: new SqliteAlertStore(db),
+    tokens: new SqliteTokenStore(db),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close: () => db.close(),
+  };
+}
