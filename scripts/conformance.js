@@ -24,6 +24,7 @@ if (!existsSync(corpora)) {
 } else {
   step('SigmaHQ rules load with 0 errors', ['bin/vigil.js', 'rules', 'check', `${corpora}/sigma/rules`]);
   step('SigmaHQ regression cases (JSON records)', ['bin/vigil.js', 'sigma', 'regress', '--rules', `${corpora}/sigma/rules`, '--cases', `${corpora}/sigma-regression`]);
+  step('SigmaHQ regression cases (.evtx records through the EVTX reader)', ['bin/vigil.js', 'sigma', 'regress', '--rules', `${corpora}/sigma/rules`, '--cases', `${corpora}/sigma-regression`, '--source', 'evtx']);
   if (existsSync(`${root}/dist/src/formats/evtx/conformance.js`)) step('EVTX reader against libevtx evtxexport', ['dist/src/formats/evtx/conformance.js']);
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -76,6 +76,7 @@ async function dumpFile(path: string, format: DumpFormat, out: Output, err: Node
       }
       await out.write(format === 'xml' ? toXml(step.value) + '\n' : recordJson(step.value) + '\n');
       if (out.isClosed) {
+        // Closes the file; return() wants a value of the generator's return type, which is discarded.
         await records.return(undefined as never);
         return true;
       }

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEvtxBuffer } from '../../formats/evtx/index.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
@@ -21,6 +22,13 @@ function loadOrFail(paths: string[], placeholders: Record<string, string[]>) {
   return set;
 }
 
+function caseEventsFromEvtx(c: RegressionCase): EventObject[] | undefined {
+  const file = join(c.dir, c.ruleId + '.evtx');
+  if (!existsSync(file)) return undefined;
+  const { records } = parseEvtxBuffer(readFileSync(file), { file });
+  return records.map((r) => r.event as EventObject);
+}
+
 function caseEvents(c: RegressionCase): EventObject[] | undefined {
   for (const ext of ['.json', '.jsoncls']) {
     const file = join(c.dir, c.ruleId + ext);
@@ -41,13 +49,15 @@ export function registerSigmaCommands(program: Command): void {
     .requiredOption('--rules <path>', 'rule folder or file (repeat for more)', collect, [])
     .requiredOption('--cases <dir>', 'folder of regression cases (SigmaHQ regression_data layout)')
     .option('--pipeline <name>', 'pipeline for the sample records', 'windows-evtx')
+    .option('--source <kind>', 'sample records to read: json (the .json files) or evtx (the .evtx files)', 'json')
     .option('--strict', 'require exactly match_count matches (default: at least, warning on more, like the reference runner)')
     .option('--json', 'print {"cases","passed","failed":[{case,rule,expected,got}],"warnings","skipped"}')
-    .action((opts: { rules: string[]; cases: string; pipeline: string; strict?: boolean; json?: boolean }) => {
+    .action((opts: { rules: string[]; cases: string; pipeline: string; source: string; strict?: boolean; json?: boolean }) => {
+      if (opts.source !== 'json' && opts.source !== 'evtx') throw new VigilError('input.invalid', `--source must be json or evtx, not '${opts.source}'`);
       if (!existsSync(opts.cases)) throw new VigilError('input.missing', `cases folder '${opts.cases}' does not exist`);
       const set = loadOrFail(opts.rules, {});
       const engine = SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline));
-      const result = runRegression(engine, opts.cases, caseEvents, !!opts.strict);
+      const result = runRegression(engine, opts.cases, opts.source === 'evtx' ? caseEventsFromEvtx : caseEvents, !!opts.strict);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
       else {
         for (const f of result.failed) process.stdout.write(`FAIL ${f.case} rule ${f.rule}: expected ${f.expected}, got ${f.got}${f.reason ? ` (${f.reason})` : ''}\n`);

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { VigilError } from '../../core/errors.js';
+import type { EventObject } from '../../core/event.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE, chunkRecords, parseFileHeader, type ChunkStats, type FileHeader, type RawRecord } from './chunk.js';
 import { EvtxCode, EvtxIssue, type IssueSink } from './issues.js';
 import { JsonRenderer } from './json.js';
@@ -12,7 +13,7 @@ export interface EvtxRecord {
   recordId: number | bigint;
   /** Record header FILETIME as ISO 8601 UTC with all seven fraction digits. */
   timestamp: string;
-  event: Record<string, unknown>;
+  event: EventObject;
 }
 
 export interface ReadEvtxOptions {
@@ -134,6 +135,8 @@ export async function* readEvtx(path: string, options: ReadEvtxOptions = {}): As
       if (more) {
         spare ??= Buffer.allocUnsafe(FILE_HEADER_SIZE + BATCH);
         pending = readAt(handle, spare, offset + length, BATCH, file);
+        // Marks a failure as handled until it is awaited below: the consumer may take its time.
+        pending.catch(() => undefined);
       }
       for (let at = 0; at < length; at += CHUNK_SIZE, index++) {
         yield* session.chunk(current.subarray(start + at, start + Math.min(at + CHUNK_SIZE, length)), offset + at, index);

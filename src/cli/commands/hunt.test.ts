@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const BIN = join(ROOT, 'bin/vigil.js');
+const vigil = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT });
+
+const RULES = `title: Whoami
+id: 7fe6d1e5-ffad-4b57-a1d5-d1bd4ae6b1e2
+author: Vigil tests
+level: medium
+tags: [attack.discovery, attack.t1033, detection.emerging-threats]
+logsource: { product: windows, category: process_creation }
+detection:
+  selection:
+    Image|endswith: '\\whoami.exe'
+  condition: selection
+---
+title: Odd command line
+id: 0e95725d-7320-415d-80f7-004da920fc11
+author: Vigil tests
+level: high
+logsource: { product: windows, category: process_creation }
+detection:
+  selection:
+    CommandLine|contains: 'odd'
+  condition: selection
+`;
+
+function evtx(time: string, computer: string, data: Record<string, unknown>) {
+  return { Event: { System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: computer, TimeCreated: { '#attributes': { SystemTime: time } } }, EventData: data } };
+}
+
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-hunt-'));
+  writeFileSync(join(dir, 'rules.yml'), RULES);
+  const whoami = 'C:\\Windows\\System32\\whoami.exe';
+  // .jsonl holds the later events, .json (an array) the earliest: output must be sorted across files.
+  writeFileSync(join(dir, 'b.jsonl'), [
+    evtx('2025-01-01T12:00:00Z', 'ws2', { Image: whoami, CommandLine: 'whoami /all' }),
+    evtx('2025-01-01T11:00:00Z', 'ws1', { Image: 'C:\\x.exe', CommandLine: 'run "odd", quoted' }),
+  ].map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(join(dir, 'a.json'), JSON.stringify([evtx('2025-01-01T10:00:00Z', 'ws1', { Image: whoami })]));
+  writeFileSync(join(dir, 'ignored.txt'), 'not a log');
+  return dir;
+}
+
+test('vigil hunt --format csv writes one header row and RFC 4180 quoting', () => {
+  const dir = fixture();
+  const r = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'csv', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'Timestamp,Computer,Channel,EventID,Level,Rule,ATT&CK,Details,RecordID,File');
+  assert.equal(lines.length, 4);
+  const odd = lines.find((l) => l.includes('Odd command line'));
+  assert.ok(odd?.includes('"CommandLine: run ""odd"", quoted"'), odd);
+  assert.ok(lines[1]!.startsWith('2025-01-01T10:00:00.000Z,ws1,Microsoft-Windows-Sysmon/Operational,1,medium,Whoami,attack.discovery attack.t1033,'), lines[1]);
+});
+
+test('vigil hunt --format jsonl prints rows sorted by time; --min-level, --from and --output filter and redirect', () => {
+  const dir = fixture();
+  const r = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { timestamp: string; rule: string; level: string; computer: string; tags: string[] });
+  assert.deepEqual(rows.map((x) => [x.timestamp, x.rule]), [
+    ['2025-01-01T10:00:00.000Z', 'Whoami'],
+    ['2025-01-01T11:00:00.000Z', 'Odd command line'],
+    ['2025-01-01T12:00:00.000Z', 'Whoami'],
+  ]);
+  assert.deepEqual(rows[0]!.tags, ['attack.discovery', 'attack.t1033']);
+  assert.match(r.stderr, /3 detections/);
+  assert.match(r.stderr, /by level: high 1, medium 2/);
+
+  const high = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl', '--min-level', 'high', '--quiet');
+  assert.equal(high.status, 0, high.stderr);
+  assert.deepEqual(high.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { rule: string }).rule), ['Odd command line']);
+
+  const out = join(dir, 'out.jsonl');
+  const late = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl', '--from', '2025-01-01T10:30:00Z', '--output', out, '--quiet');
+  assert.equal(late.status, 0, late.stderr);
+  assert.equal(late.stdout, '');
+  assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 2);
+});
+
+test('vigil hunt renders an aligned table', () => {
+  const dir = fixture();
+  const r = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^Timestamp\s+Computer\s+Channel/);
+  assert.equal(lines.length, 5);
+  const col = lines[0]!.indexOf('Level');
+  for (const l of lines.slice(2)) assert.match(l.slice(col), /^(medium|high)/);
+});
+
+test('vigil hunt fails clearly on a missing path, no rules or an unreadable file', () => {
+  const dir = fixture();
+  const missing = vigil('hunt', join(dir, 'nope'), '--rules', join(dir, 'rules.yml'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /nope' does not exist/);
+
+  writeFileSync(join(dir, 'empty.yml'), '');
+  const noRules = vigil('hunt', dir, '--rules', join(dir, 'empty.yml'));
+  assert.equal(noRules.status, 1);
+  assert.match(noRules.stderr, /no rules loaded/);
+
+  const bad = join(dir, 'broken.evtx');
+  writeFileSync(bad, '');
+  const unreadable = vigil('hunt', join(dir, 'b.jsonl'), bad, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl');
+  assert.equal(unreadable.status, 1);
+  assert.equal(unreadable.stdout.trim().split('\n').length, 2, 'the readable file is still hunted');
+  assert.match(unreadable.stderr, /files with errors: 1/);
+});
+
+const EVTX_CORPUS = join(ROOT, '../shared/corpora/evtx');
+const SIGMA_RULES = join(ROOT, '../shared/corpora/sigma/rules');
+
+function firstEvtx(dir: string, name: string): string | undefined {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) {
+      const found = firstEvtx(p, name);
+      if (found) return found;
+    } else if (e === name) return p;
+  }
+  return undefined;
+}
+
+test('vigil hunt finds SigmaHQ detections in a real EVTX file', (t) => {
+  const file = existsSync(EVTX_CORPUS) && existsSync(SIGMA_RULES) ? firstEvtx(EVTX_CORPUS, '4794_DSRM_password_change_t1098.evtx') : undefined;
+  if (!file) {
+    t.skip(`needs ${EVTX_CORPUS} (with 4794_DSRM_password_change_t1098.evtx) and ${SIGMA_RULES}`);
+    return;
+  }
+  const r = vigil('hunt', file, '--rules', SIGMA_RULES, '--format', 'jsonl', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { rule: string; record_id: string });
+  assert.ok(rows.length >= 1);
+  assert.ok(rows.some((x) => x.rule.includes('DSRM')), JSON.stringify(rows));
+});
