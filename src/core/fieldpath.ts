@@ -29,17 +29,33 @@ export function getPath(event: EventObject, path: string): unknown {
   return undefined;
 }
 
-/** Splits a path into segments once, for hot paths that resolve the same path many times. */
+/**
+ * Compiles a dotted path into an accessor for hot paths: segments are split and the dotted key
+ * combinations precomputed once. Nested keys are tried first at each level, then keys that themselves
+ * contain dots (`{"a": {"b.c": 1}}` and flat `{"a.b": 1}` both resolve).
+ */
 export function compilePath(path: string): (event: EventObject) => unknown {
-  if (!path.includes('.')) return (event) => event[path];
   const parts = path.split('.');
-  return (event) => {
-    let current: unknown = event;
-    for (const part of parts) {
-      if (current === null || typeof current !== 'object') return getPath(event, path);
-      current = (current as Record<string, unknown>)[part];
-      if (current === undefined) return getPath(event, path);
+  if (parts.length === 1) return (event) => event[path];
+  // joined[i][j]: parts i..j joined with dots.
+  const joined = parts.map((_, i) => parts.map((__, j) => (j > i ? parts.slice(i, j + 1).join('.') : '')));
+  const walk = (node: unknown, i: number): unknown => {
+    let current = node;
+    for (; i < parts.length; i++) {
+      if (current === null || typeof current !== 'object') return undefined;
+      const obj = current as Record<string, unknown>;
+      const next = obj[parts[i]!];
+      if (next !== undefined) {
+        current = next;
+        continue;
+      }
+      for (let j = i + 1; j < parts.length; j++) {
+        const key = joined[i]![j]!;
+        if (key in obj) return walk(obj[key], j + 1);
+      }
+      return undefined;
     }
     return current;
   };
+  return (event) => walk(event, 0);
 }

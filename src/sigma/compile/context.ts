@@ -1,5 +1,5 @@
 import type { EventObject } from '../../core/event.js';
-import { getPath } from '../../core/fieldpath.js';
+import { compilePath, getPath } from '../../core/fieldpath.js';
 
 /** A field's values as the matchers see them: leaf scalars, their string forms, lower-cased lazily. */
 export interface FieldValues {
@@ -12,18 +12,6 @@ export interface FieldValues {
 const ABSENT: FieldValues = { present: false, raw: [], strs: [], lowers: [] };
 const MAX_KEYWORD_LEAVES = 4096;
 const MAX_DEPTH = 32;
-
-/**
- * Resolves the event paths a Sigma field maps to; `*` in a path is any one key at that level and
- * `~Name` a key that reads Name without its spaces.
- */
-export function resolvePaths(event: EventObject, paths: string[]): unknown {
-  for (const path of paths) {
-    const v = path.includes('*') || path.includes('~') ? resolveWildcardPath(event, path.split('.')) : getPath(event, path);
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
 
 function resolveWildcardPath(node: unknown, parts: string[]): unknown {
   if (parts.length === 0) return node;
@@ -64,31 +52,13 @@ export function compileAccessor(paths: string[]): Accessor {
   };
 }
 
+/** `*` in a path is any one key at that level, `~Name` a key that reads Name without its spaces. */
 function compileOne(path: string): Accessor {
-  const parts = path.split('.');
-  if (path.includes('*') || path.includes('~')) return (event) => resolveWildcardPath(event, parts);
-  if (parts.length === 1) return (event) => event[path];
-  // joined[i][j]: parts i..j joined with dots, for keys that themselves contain dots.
-  const joined = parts.map((_, i) => parts.map((__, j) => (j > i ? parts.slice(i, j + 1).join('.') : '')));
-  const walk = (node: unknown, i: number): unknown => {
-    let current = node;
-    for (; i < parts.length; i++) {
-      if (current === null || typeof current !== 'object') return undefined;
-      const obj = current as Record<string, unknown>;
-      const next = obj[parts[i]!];
-      if (next !== undefined) {
-        current = next;
-        continue;
-      }
-      for (let j = i + 1; j < parts.length; j++) {
-        const key = joined[i]![j]!;
-        if (key in obj) return walk(obj[key], j + 1);
-      }
-      return undefined;
-    }
-    return current;
-  };
-  return (event) => walk(event, 0);
+  if (path.includes('*') || path.includes('~')) {
+    const parts = path.split('.');
+    return (event) => resolveWildcardPath(event, parts);
+  }
+  return compilePath(path);
 }
 
 function toValues(v: unknown): FieldValues {

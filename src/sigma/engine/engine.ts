@@ -1,6 +1,6 @@
 import type { EventObject } from '../../core/event.js';
 import { VigilError, errorMessage } from '../../core/errors.js';
-import { EventContext, resolvePaths, type Accessor } from '../compile/context.js';
+import { EventContext, compileAccessor, type Accessor } from '../compile/context.js';
 import { FieldResolver } from '../compile/field-resolver.js';
 import { compileDetection, compileFieldMatch, positiveSearches, type Predicate } from '../compile/predicate.js';
 import { detectionRequirement } from '../compile/requirements.js';
@@ -29,6 +29,8 @@ export class SigmaEngine {
   private readonly byChannel = new Map<string, Branch[]>();
   private readonly routeCache = new Map<string, Branch[]>();
   private readonly correlationOnly = new Set<SigmaRule>();
+  /** Routing-key readers, compiled once: they run on every event. */
+  private readonly routeKeys: { channel: Accessor; eventId: Accessor; provider: Accessor } | undefined;
   private readonly explainers = new Map<CompiledRule, { field: string; pred: Predicate; key: string; get: Accessor }[]>();
 
   private constructor(
@@ -37,6 +39,8 @@ export class SigmaEngine {
     options: EngineOptions,
   ) {
     const start = performance.now();
+    const r = pipeline.routing;
+    this.routeKeys = r && { channel: compileAccessor(r.channel), eventId: compileAccessor(r.eventId), provider: compileAccessor(r.provider) };
     const detections = rules.filter((r): r is SigmaRule => r.type === 'rule');
     const filters = rules.filter((r): r is FilterRule => r.type === 'filter');
     this.stats = { rules: detections.length, active: 0, unrouted: [], placeholders: [], filters: filters.length, compileMs: 0 };
@@ -118,11 +122,11 @@ export class SigmaEngine {
 
   /** The branches (event shapes) an event belongs to. */
   private route(event: EventObject): Branch[] {
-    const routing = this.pipeline.routing;
-    if (!routing) return this.catchAll;
-    const channel = String(resolvePaths(event, routing.channel) ?? '');
-    const eventId = scalarText(resolvePaths(event, routing.eventId));
-    const provider = String(resolvePaths(event, routing.provider) ?? '');
+    const keys = this.routeKeys;
+    if (!keys) return this.catchAll;
+    const channel = String(keys.channel(event) ?? '');
+    const eventId = scalarText(keys.eventId(event));
+    const provider = String(keys.provider(event) ?? '');
     const cacheKey = `${channel}\u0000${eventId}\u0000${provider}`;
     let branches = this.routeCache.get(cacheKey);
     if (!branches) {
@@ -220,9 +224,9 @@ export class SigmaEngine {
    */
   matchNaive(event: EventObject): number {
     const ctx = new EventContext(event);
-    const routing = this.pipeline.routing;
-    const channel = routing ? String(resolvePaths(event, routing.channel) ?? '').toLowerCase() : '';
-    const eventId = routing ? scalarText(resolvePaths(event, routing.eventId)) : '';
+    const keys = this.routeKeys;
+    const channel = keys ? String(keys.channel(event) ?? '').toLowerCase() : '';
+    const eventId = keys ? scalarText(keys.eventId(event)) : '';
     let n = 0;
     for (const branch of this.branches) {
       for (const r of branch.rules) {
