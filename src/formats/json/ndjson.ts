@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/errors.js';
+import { ByteChunks } from '../byte-chunks.js';
 import { JsonValueScanner, decodeUtf8, describeType, isJsonWhitespace, parseJsonText } from './scan.js';
 
 export interface NdjsonOptions {
@@ -37,8 +38,7 @@ export class NdjsonDecoder {
   private readonly allowArray: boolean;
   private readonly file: string | undefined;
   private state: State = 'detect';
-  private parts: Uint8Array[] = [];
-  private size = 0;
+  private readonly pending = new ByteChunks();
   private line = 1;
   private itemLine = 1;
   private bomChecked = false;
@@ -81,11 +81,11 @@ export class NdjsonDecoder {
           const lf = chunk.indexOf(LF, i);
           const end = lf < 0 ? n : lf;
           if (this.state === 'line') {
-            if (this.size + (end - i) > this.max + 1) {
+            if (this.pending.size + (end - i) > this.max + 1) {
               out.push(this.fail('JSON_LINE_TOO_LONG', `line longer than the limit of ${this.max} bytes; skipped`));
               this.state = 'skip-line';
             } else {
-              this.append(chunk.subarray(i, end));
+              this.pending.append(chunk.subarray(i, end));
             }
           }
           if (lf >= 0) {
@@ -136,16 +136,16 @@ export class NdjsonDecoder {
           const stop = end < 0 ? n : end;
           for (let k = i; k < stop; k++) if (chunk[k] === LF) this.line++;
           if (this.state === 'arr-value') {
-            if (this.size + (stop - i) > this.max) {
+            if (this.pending.size + (stop - i) > this.max) {
               out.push(this.fail('JSON_LINE_TOO_LONG', `array element longer than the limit of ${this.max} bytes; skipped`));
               this.state = 'arr-skip-value';
             } else {
-              this.append(chunk.subarray(i, stop));
+              this.pending.append(chunk.subarray(i, stop));
             }
           }
           if (end >= 0) {
             if (this.state === 'arr-value') this.finishValue(out);
-            this.reset();
+            this.pending.clear();
             this.state = 'arr-after';
           }
           i = stop;
@@ -169,15 +169,15 @@ export class NdjsonDecoder {
     } else if (this.state.startsWith('arr-') && this.state !== 'arr-done') {
       out.push(this.fail('JSON_BAD_ARRAY', 'body ended before the closing ] of the array'));
     }
-    this.reset();
+    this.pending.clear();
     this.scanner.reset();
     this.state = 'detect';
     return out;
   }
 
   private finishLine(out: NdjsonItem[]): void {
-    let bytes = this.concat();
-    this.reset();
+    let bytes = this.pending.concat();
+    this.pending.clear();
     if (bytes.length > 0 && bytes[bytes.length - 1] === CR) bytes = bytes.subarray(0, bytes.length - 1);
     let blank = true;
     for (let k = 0; k < bytes.length && blank; k++) blank = isJsonWhitespace(bytes[k]);
@@ -190,8 +190,8 @@ export class NdjsonDecoder {
   }
 
   private finishValue(out: NdjsonItem[]): void {
-    const bytes = this.concat();
-    this.reset();
+    const bytes = this.pending.concat();
+    this.pending.clear();
     out.push(this.decode(bytes));
   }
 
@@ -215,31 +215,8 @@ export class NdjsonDecoder {
 
   private fail(code: string, message: string): NdjsonItem {
     const line = this.itemLine;
-    this.reset();
+    this.pending.clear();
     return { ok: false, line, error: new VigilError(code, `line ${line}: ${message}`, this.location(line)) };
-  }
-
-  private append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    // Copy: callers (sockets, HTTP bodies) may reuse their chunk buffers after push returns.
-    this.parts.push(bytes.slice());
-    this.size += bytes.length;
-  }
-
-  private concat(): Uint8Array {
-    if (this.parts.length === 1) return this.parts[0];
-    const out = new Uint8Array(this.size);
-    let o = 0;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
-
-  private reset(): void {
-    this.parts = [];
-    this.size = 0;
   }
 }
 

@@ -1,4 +1,5 @@
 import { VigilError } from '../../core/errors.js';
+import { ByteChunks } from '../byte-chunks.js';
 
 /** How a frame was delimited on the wire (RFC 6587 section 3.4). */
 export type Framing = 'octet-counting' | 'non-transparent';
@@ -37,8 +38,7 @@ function isDigit(b: number): boolean {
 export class SyslogFrameDecoder {
   private readonly max: number;
   private state: State = 'start';
-  private parts: Uint8Array[] = [];
-  private size = 0;
+  private readonly pending = new ByteChunks();
   private header: number[] = [];
   private remaining = 0;
   private consumed = 0;
@@ -89,7 +89,7 @@ export class SyslogFrameDecoder {
         }
         case 'octets': {
           const take = Math.min(this.remaining, n - i);
-          this.append(chunk.subarray(i, i + take));
+          this.pending.append(chunk.subarray(i, i + take));
           this.remaining -= take;
           i += take;
           if (this.remaining === 0) out.push(this.emit());
@@ -108,8 +108,8 @@ export class SyslogFrameDecoder {
           while (j < n && chunk[j] !== LF && chunk[j] !== NUL) j++;
           if (this.state === 'line') {
             // One byte of slack for a CR that finishLine drops.
-            if (this.size + (j - i) > this.max + 1) this.tooLarge(out);
-            else this.append(chunk.subarray(i, j));
+            if (this.pending.size + (j - i) > this.max + 1) this.tooLarge(out);
+            else this.pending.append(chunk.subarray(i, j));
           }
           if (j < n) {
             if (this.state === 'line') this.finishLine(out);
@@ -131,10 +131,10 @@ export class SyslogFrameDecoder {
     if (this.state === 'header') this.headerToLine();
     if (this.state === 'line') this.finishLine(out);
     else if (this.state === 'octets') {
-      const got = this.size;
+      const got = this.pending.size;
       out.push(this.error('SYSLOG_FRAME_TRUNCATED', `stream ended inside an octet-counted frame: got ${got} of ${got + this.remaining} bytes`));
     }
-    this.reset();
+    this.pending.clear();
     this.state = 'start';
     return out;
   }
@@ -163,32 +163,32 @@ export class SyslogFrameDecoder {
   }
 
   private headerToLine(): void {
-    this.append(Uint8Array.from(this.header));
+    this.pending.append(Uint8Array.from(this.header));
     this.header = [];
     this.state = 'line';
   }
 
   private finishLine(out: FrameEvent[]): void {
     this.frameFraming = 'non-transparent';
-    let frame = this.concat();
+    let frame = this.pending.concat();
     if (frame.length > 0 && frame[frame.length - 1] === CR) frame = frame.subarray(0, frame.length - 1);
     if (frame.length > this.max) {
       this.tooLarge(out);
       return;
     }
-    this.reset();
+    this.pending.clear();
     if (frame.length > 0) out.push({ type: 'frame', data: frame, offset: this.frameStart, framing: 'non-transparent' });
   }
 
   private tooLarge(out: FrameEvent[]): void {
     out.push(this.error('SYSLOG_FRAME_TOO_LARGE', `newline-delimited frame longer than the limit of ${this.max} bytes; skipped up to the next delimiter`));
-    this.reset();
+    this.pending.clear();
     this.state = 'skip-line';
   }
 
   private emit(): FrameEvent {
-    const data = this.concat();
-    this.reset();
+    const data = this.pending.concat();
+    this.pending.clear();
     this.state = 'start';
     return { type: 'frame', data, offset: this.frameStart, framing: this.frameFraming };
   }
@@ -196,28 +196,5 @@ export class SyslogFrameDecoder {
   private error(code: string, message: string): FrameEvent {
     const offset = this.frameStart;
     return { type: 'error', offset, error: new VigilError(code, `syslog framing: ${message}`, { offset }) };
-  }
-
-  private append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    // Copy: callers (sockets) may reuse their chunk buffers after push returns.
-    this.parts.push(bytes.slice());
-    this.size += bytes.length;
-  }
-
-  private concat(): Uint8Array {
-    if (this.parts.length === 1) return this.parts[0];
-    const out = new Uint8Array(this.size);
-    let o = 0;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
-
-  private reset(): void {
-    this.parts = [];
-    this.size = 0;
   }
 }
