@@ -5,22 +5,16 @@
  * its output sent to /dev/null, which is how it is used, so its process start-up counts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { readEvtx, toXml } from '../src/formats/evtx/index.js';
+import { listEvtxFiles } from '../src/formats/evtx/files.js';
+import { CORPORA } from '../src/core/corpora.js';
 
-const DEFAULT_CORPUS = '/work/shared/corpora/evtx';
+const DEFAULT_CORPUS = join(CORPORA, 'evtx');
 const MIN_SECONDS = 2;
 
-function listEvtx(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) listEvtx(p, out);
-    else if (entry.name.toLowerCase().endsWith('.evtx')) out.push(p);
-  }
-  return out.sort();
-}
 
 interface Timing {
   /** Seconds per pass over all files. */
@@ -76,7 +70,7 @@ function fmt(n: number, digits = 1): string {
 export async function benchEvtx(corpus = DEFAULT_CORPUS): Promise<string> {
   const title = '## EVTX reader vs evtxexport';
   if (!existsSync(corpus)) return `${title}\n\nSkipped: corpus ${corpus} not found.\n`;
-  const files = listEvtx(corpus);
+  const files = listEvtxFiles(corpus);
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const json = await timePasses(() => oursPass(files, false));
   const withXml = await timePasses(() => oursPass(files, true));

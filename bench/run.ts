@@ -1,10 +1,12 @@
 import { writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { benchSigma } from './sigma.js';
+import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CORPORA = process.env['VIGIL_CORPORA'] ?? fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
+const CORPORA = process.env['VIGIL_CORPORA'] ?? SHARED_CORPORA;
 
 type Section = (corpora: string) => Promise<string>;
 
@@ -18,11 +20,17 @@ async function optional(modulePath: string, exportName: string): Promise<Section
   }
 }
 
+/** The EVTX benchmark takes the evtx folder itself. */
+async function evtxSection(): Promise<Section | undefined> {
+  const bench = (await optional('./evtx.js', 'benchEvtx')) as ((dir: string) => Promise<string>) | undefined;
+  return bench && ((corpora) => bench(join(corpora, 'evtx')));
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
-    ['evtx', await optional('./evtx.js', 'benchEvtx')],
+    ['evtx', await evtxSection()],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
@@ -40,7 +48,7 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(name)) continue;
     if (!fn) continue;
     process.stderr.write(`bench: ${name}...\n`);
-    const section = name === 'evtx' ? await (fn as unknown as () => Promise<string>)() : await fn(CORPORA);
+    const section = await fn(CORPORA);
     process.stdout.write(section + '\n');
     body += section + '\n';
   }

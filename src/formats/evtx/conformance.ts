@@ -22,10 +22,12 @@
 // Unlike the library around it, this script runs a child process (the reference tool); the lint
 // zones exempt conformance.ts for that reason.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CORPORA } from '../../core/corpora.js';
+import { listEvtxFiles } from './files.js';
 import { readEvtx, toXml } from './reader.js';
 import { xmlRecords, type XmlField } from './xmlfields.js';
 
@@ -39,14 +41,6 @@ export interface ConformanceResult {
 
 const MAX_LISTED = 50;
 
-function listEvtx(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) listEvtx(p, out);
-    else if (entry.name.toLowerCase().endsWith('.evtx')) out.push(p);
-  }
-  return out.sort();
-}
 
 function evtxexport(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -99,7 +93,7 @@ export async function runConformance(corpus: string): Promise<ConformanceResult>
       if (path && count) counts.set(path, Number(count));
     }
   }
-  const files = listEvtx(corpus);
+  const files = listEvtxFiles(corpus);
   result.files = files.length;
   for (const path of counts.keys()) {
     if (!existsSync(join(corpus, path))) result.countMismatches.push(`${path}: listed in RECORD_COUNTS.tsv but missing`);
@@ -124,7 +118,7 @@ function printList(title: string, items: string[]): void {
 }
 
 async function main(): Promise<number> {
-  const corpus = process.argv[2] ?? '/work/shared/corpora/evtx';
+  const corpus = process.argv[2] ?? join(CORPORA, 'evtx');
   const result = await runConformance(corpus);
   if (result.skipped) {
     console.log(`evtx conformance: SKIPPED (${result.skipped})`);

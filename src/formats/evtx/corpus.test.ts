@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CORPORA } from '../../core/corpora.js';
 import { readEvtx, type EvtxIssue } from './index.js';
 
 /**
@@ -12,8 +13,8 @@ import { readEvtx, type EvtxIssue } from './index.js';
  * - EVTX-ATTACK-SAMPLES: record counts equal RECORD_COUNTS.tsv, with no reader errors.
  */
 
-const SIGMA = '/work/shared/corpora/sigma-regression';
-const EVTX = '/work/shared/corpora/evtx';
+const SIGMA = join(CORPORA, 'sigma-regression');
+const EVTX = join(CORPORA, 'evtx');
 
 /**
  * Known differences between the corpus JSON and the .evtx bytes, none of them ours:

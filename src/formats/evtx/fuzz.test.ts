@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CORPORA } from '../../core/corpora.js';
 import { readEvtx, readEvtxBuffer, toXml } from './index.js';
 import { buildEvtx, V, type RecordSpec } from './testing/build.js';
 import { BASE_TIME, eventDataTemplate, nestedContentTemplate, systemValues } from './testing/fixtures.js';
@@ -13,7 +14,7 @@ import { BASE_TIME, eventDataTemplate, nestedContentTemplate, systemValues } fro
  * copies (fixed seed, so failures reproduce) of built files and, when present, real samples.
  */
 
-const CORPUS = '/work/shared/corpora/evtx';
+const CORPUS = join(CORPORA, 'evtx');
 const SEED = 0x5eed1234;
 
 /** mulberry32: small, deterministic PRNG. */

@@ -1,24 +1,14 @@
 // Test support only (imported by *.test.ts): finds the shared corpus and compares our ECS core with
 // the ECS documents Elastic's pipelines produced. It reads files, so library code must not import it.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { CORPORA } from '../../core/corpora.js';
 import assert from 'node:assert/strict';
 import type { EcsCore, EcsKey } from './types.js';
 
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
-
 /** `../shared/corpora` beside the project, or undefined when this checkout has no corpus. */
 export const CORPUS: string | undefined = (() => {
-  const dir = resolve(projectRoot(), '..', 'shared', 'corpora');
-  return existsSync(join(dir, 'logs')) ? dir : undefined;
+  return existsSync(join(CORPORA, 'logs')) ? CORPORA : undefined;
 })();
 
 /** node:test `skip` option: a reason when the corpus is absent. */

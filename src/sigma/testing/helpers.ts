@@ -1,14 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { EventObject } from '../../core/event.js';
 import { SigmaEngine } from '../engine/engine.js';
 import { loadRulesFromText } from '../loader/load.js';
 import { loadPipeline } from '../pipeline/load.js';
 
-/** The shared corpora folder beside the checkout, or undefined when this machine has none. */
-export const CORPORA = fileURLToPath(new URL('../../../../../shared/corpora/', import.meta.url));
-export const HAVE_CORPORA = existsSync(CORPORA);
-export const SKIP_CORPORA = HAVE_CORPORA ? false : `../shared/corpora is absent (looked in ${CORPORA})`;
+export { CORPORA, HAVE_CORPORA, SKIP_CORPORA } from '../../core/corpora.js';
 
 /** Compiles one detection block (YAML under `detection:`) into an engine over generic JSON events. */
 export function engineFor(detectionYaml: string, extra = '', placeholders?: Record<string, string[]>): SigmaEngine {
