@@ -14,9 +14,9 @@ const MAX_JSON_FILE_BYTES = 512 * 1024 * 1024;
 
 /** Reads JSON events (JSON lines, concatenated JSON or an array) from a file; bad values are reported, not fatal. */
 export function* readJsonEvents(file: string, onError: (err: VigilError) => void): Generator<EventAt> {
-  let text: string;
+  let text: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(file);
   } catch (err) {
     throw new VigilError('input.unreadable', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { file }, { cause: err });
   }
