@@ -148,7 +148,7 @@ function correlate(pending: Pending[], correlations: CorrelationEngine): Timelin
     const time = p.timeMs ?? lastTime;
     lastTime = Math.max(lastTime, time);
     sources.set(p.match.event, p.src);
-    if (!p.match.correlationOnly || !correlations.consumes(p.match.rule)) rows.push(matchRow(p.match, p.timeMs, p.src));
+    if (correlations.standalone(p.match)) rows.push(matchRow(p.match, p.timeMs, p.src));
     addAlerts(correlations.process(p.match, time));
   }
   addAlerts(correlations.flush());

@@ -93,8 +93,7 @@ export function registerSigmaCommands(program: Command): void {
           const time = eventTimeMs(event) ?? lastTime;
           lastTime = Math.max(lastTime, time);
           for (const m of engine.match(event)) {
-            // A match feeds correlations; it prints on its own unless only a working correlation uses it.
-            const alone = !m.correlationOnly || !correlations.consumes(m.rule) || opts.includeCorrelationOnly;
+            const alone = correlations.standalone(m) || opts.includeCorrelationOnly;
             if (alone) process.stdout.write(JSON.stringify(matchRecord(m, file, line)) + '\n');
             for (const a of correlations.process(m, time)) printAlert(a);
           }

@@ -64,6 +64,14 @@ export class CorrelationEngine {
   }
 
   /**
+   * Whether a detection match is an alert of its own: true unless its rule only feeds correlations
+   * (no `generate`) and a working correlation here actually consumes it, so nothing is silently lost.
+   */
+  standalone(match: RuleMatch): boolean {
+    return !match.correlationOnly || !this.consumes(match.rule);
+  }
+
+  /**
    * Adds one detection match at its event's time. Returns the alerts it completes: correlations with
    * gt/gte conditions as soon as they hold, deferred ones whose window this event shows has ended,
    * and chained correlations fed by those, inner alerts before outer ones.
