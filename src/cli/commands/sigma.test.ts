@@ -72,6 +72,57 @@ test('vigil sigma match prints matches and correlation alerts as JSON lines', ()
   assert.equal(out.filter((o) => o['title'] === 'Failed logon').length, 0);
 });
 
+test('vigil sigma match prints only the outer alert of a chained correlation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-chain-'));
+  writeFileSync(join(dir, 'rules.yml'), `title: Failed logon
+name: failed_logon
+author: t
+logsource: { product: windows, service: security }
+detection:
+  selection: { EventID: 4625 }
+  condition: selection
+---
+title: Successful logon
+name: successful_logon
+author: t
+logsource: { product: windows, service: security }
+detection:
+  selection: { EventID: 4624 }
+  condition: selection
+---
+title: Multiple failed logons
+name: multiple_failed_logons
+author: t
+correlation:
+  type: event_count
+  rules: [failed_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+  condition: { gte: 2 }
+---
+title: Failed logons followed by success
+author: t
+level: high
+correlation:
+  type: temporal_ordered
+  rules: [multiple_failed_logons, successful_logon]
+  group-by: [TargetUserName]
+  timespan: 10m
+`);
+  const events = [
+    evtx(4625, 'Security', '2025-01-01T10:00:00Z', { TargetUserName: 'bob' }),
+    evtx(4625, 'Security', '2025-01-01T10:01:00Z', { TargetUserName: 'bob' }),
+    evtx(4624, 'Security', '2025-01-01T10:02:00Z', { TargetUserName: 'bob' }),
+  ];
+  writeFileSync(join(dir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const r = vigil('sigma', 'match', '--rules', join(dir, 'rules.yml'), join(dir, 'events.jsonl'));
+  assert.equal(r.status, 0, r.stderr);
+  const titles = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { title: string }).title);
+  assert.deepEqual(titles, ['Failed logons followed by success']);
+  const all = vigil('sigma', 'match', '--include-correlation-only', '--rules', join(dir, 'rules.yml'), join(dir, 'events.jsonl'));
+  assert.ok(all.stdout.includes('Multiple failed logons'));
+});
+
 test('vigil rules check reports errors with file:line, as text and JSON, and exits 1', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-check-'));
   writeFileSync(join(dir, 'good.yml'), RULES);

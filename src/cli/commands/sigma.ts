@@ -82,7 +82,10 @@ export function registerSigmaCommands(program: Command): void {
       const engine = opts.pipeline === 'auto' ? new AutoEngine(set.rules, compileErrors) : SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline), { errors: compileErrors });
       const correlations = new CorrelationEngine(set.rules);
       for (const e of correlations.errors) process.stderr.write(`correlation error: ${e.describe()}\n`);
-      const printAlert = (a: CorrelationAlert) => process.stdout.write(JSON.stringify(correlationRecord(a)) + '\n');
+      const printAlert = (a: CorrelationAlert) => {
+        // Inner correlations of a chain feed the outer one, like base rules, unless they `generate`.
+        if (!a.correlationOnly || opts.includeCorrelationOnly) process.stdout.write(JSON.stringify(correlationRecord(a)) + '\n');
+      };
       let inputErrors = 0;
       let lastTime = 0;
       for (const file of files) {
