@@ -111,23 +111,9 @@ const ESCAPED_LITERALS = new Set(['.', '\\', '/', '-', '^', '$', '|', '?', '*', 
  * Conservative: any top-level alternation gives up; groups and classes end a run.
  */
 export function requiredRegexLiteral(source: string): string {
+  source = stripLeadingFlags(source);
+  if (hasTopLevelAlternation(source)) return '';
   let i = 0;
-  if (source.startsWith('(?')) {
-    const close = source.indexOf(')');
-    if (close > 0 && /^\(\?[imsU-]+\)$/.test(source.slice(0, close + 1))) i = close + 1;
-  }
-  let depth = 0;
-  let inClass = false;
-  for (let j = i; j < source.length; j++) {
-    const c = source[j]!;
-    if (c === '\\') j++;
-    else if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return '';
-  }
   let best = '';
   let run = '';
   const endRun = () => {
@@ -168,6 +154,26 @@ export function requiredRegexLiteral(source: string): string {
   return best;
 }
 
+/** Drops a leading `(?i)`-style flag group (flags RE2 knows), which matches no characters. */
+function stripLeadingFlags(source: string): string {
+  const m = /^\(\?[imsU-]+\)/.exec(source);
+  return m ? source.slice(m[0].length) : source;
+}
+
+/** True when `|` splits the whole pattern (outside groups and classes): no single literal is required. */
+function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0;
+  for (let j = 0; j < source.length; j++) {
+    const c = source[j];
+    if (c === '\\') j++;
+    else if (c === '[') j = skipClass(source, j) - 1;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
 function skipClass(s: string, i: number): number {
   let j = i + 1;
   if (s[j] === '^') j++;
@@ -200,16 +206,8 @@ function skipQuantifier(s: string, i: number): number {
 
 /** A lower bound on the length of any match (top-level atoms only; groups count as zero). */
 export function minimumMatchLength(source: string): number {
-  if (/^\(\?[a-zA-Z]+\)/.test(source)) source = source.replace(/^\(\?[a-zA-Z]+\)/, '');
-  let depth = 0;
-  for (let j = 0; j < source.length; j++) {
-    const c = source[j];
-    if (c === '\\') j++;
-    else if (c === '[') j = skipClass(source, j) - 1;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return 0;
-  }
+  source = stripLeadingFlags(source);
+  if (hasTopLevelAlternation(source)) return 0;
   let total = 0;
   let i = 0;
   while (i < source.length) {
