@@ -251,7 +251,7 @@ function selectorWhere(branch: Branch, ctx: EventContext): boolean {
   for (const [field, accepted] of Object.entries(where)) {
     const { key, get } = branch.resolver.resolve(field);
     const fv = ctx.field(key, get);
-    if (!fv.lowers.some((v) => accepted.some((a) => a.toLowerCase() === v))) return false;
+    if (!fv.lowers.some((v) => accepted.includes(v))) return false;
   }
   return true;
 }

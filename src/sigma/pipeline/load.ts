@@ -111,7 +111,7 @@ function parseLogsources(doc: YamlDoc): LogsourceMapping[] {
       const where: Record<string, string[]> = {};
       if (sel['where'] !== undefined) {
         if (!isPlainObject(sel['where'])) throw fail([...sp, 'where'], `'where' must be a map`);
-        for (const [f, vals] of Object.entries(sel['where'])) where[f] = (Array.isArray(vals) ? vals : [vals]).map(String);
+        for (const [f, vals] of Object.entries(sel['where'])) where[f] = (Array.isArray(vals) ? vals : [vals]).map((x) => String(x).toLowerCase());
       }
       const fields: Record<string, string> = {};
       if (sel['fields'] !== undefined) {

@@ -3,7 +3,7 @@ export interface EventSelector {
   channel?: string;
   eventIds?: string[];
   provider?: string;
-  /** Extra conditions: Sigma field -> accepted values (case-insensitive equality). */
+  /** Extra conditions: Sigma field -> accepted values, lower-cased at load (compared case-insensitively). */
   where: Record<string, string[]>;
   /** Field renames for this event shape: Sigma field name -> name used by these events. */
   fields: Record<string, string>;
