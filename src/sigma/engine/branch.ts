@@ -65,7 +65,6 @@ export class Branch {
       }
     });
     this.fieldIndexes = [...byKey].map(([key, { get, literals }]) => {
-      const rulesOf: number[][] = [];
       const signature = [...literals.keys()].join('\u0000');
       // Event shapes that share a rule set (Sysmon 1 and Security 4688) share their automata.
       let automaton = automatonCache?.get(signature);
@@ -76,13 +75,12 @@ export class Branch {
         automaton.build();
         automatonCache?.set(signature, automaton);
       }
-      for (const rules of literals.values()) rulesOf.push(rules);
-      return { key, get, automaton, rulesOf };
+      return { key, get, automaton, rulesOf: [...literals.values()] };
     });
     this.seen = new Uint32Array(this.rules.length);
   }
 
-  /** Rule indexes worth evaluating on this event, in rule order. */
+  /** Rule indexes worth evaluating on this event, each once (rules without anchors first). */
   candidates(ctx: EventContext): number[] {
     if (++this.epoch === 0xffffffff) {
       this.seen.fill(0);
