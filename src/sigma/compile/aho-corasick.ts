@@ -1,11 +1,14 @@
 /**
  * Aho-Corasick automaton over UTF-16 code units: finds every registered literal in one linear pass,
  * so thousands of rule literals cost one scan of a field instead of one substring search each.
- * Built with maps, then frozen into flat typed arrays (sorted transitions per state, a direct table
- * for ASCII at the root) so the scan does no hashing.
+ * Built with one edge map (parent, character) -> child, then frozen into flat typed arrays (sorted
+ * transitions per state, a direct table for ASCII at the root) so the scan does no hashing. One map for
+ * all edges, not one per state, keeps compiling thousands of rules from allocating a map per trie node.
  */
 export class AhoCorasick {
-  private trie: Map<number, number>[] | undefined = [new Map()];
+  private edges: Map<number, number> | undefined = new Map();
+  private parent: number[] = [0];
+  private label: number[] = [0];
   private outputsBuild: (number[] | undefined)[] = [undefined];
   private fail: Int32Array = new Int32Array(1);
   private offsets: Int32Array = new Int32Array(2);
@@ -17,17 +20,19 @@ export class AhoCorasick {
 
   /** Registers a literal with an id reported on every occurrence. */
   add(literal: string, id: number): void {
-    const trie = this.trie;
-    if (!trie) throw new Error('AhoCorasick.add after build');
+    const edges = this.edges;
+    if (!edges) throw new Error('AhoCorasick.add after build');
     let s = 0;
     for (let i = 0; i < literal.length; i++) {
       const c = literal.charCodeAt(i);
-      let next = trie[s]!.get(c);
+      const key = s * 0x10000 + c;
+      let next = edges.get(key);
       if (next === undefined) {
-        next = trie.length;
-        trie.push(new Map());
+        next = this.parent.length;
+        this.parent.push(s);
+        this.label.push(c);
         this.outputsBuild.push(undefined);
-        trie[s]!.set(c, next);
+        edges.set(key, next);
       }
       s = next;
     }
@@ -35,48 +40,59 @@ export class AhoCorasick {
   }
 
   build(): this {
-    const trie = this.trie;
-    if (!trie) return this;
-    const n = trie.length;
+    if (!this.edges) return this;
+    const { parent, label } = this;
+    const n = parent.length;
+    // Children of each state as one sorted run of (char, target): counting sort by parent, then by char.
+    const offsets = new Int32Array(n + 1);
+    for (let i = 1; i < n; i++) offsets[parent[i]! + 1]!++;
+    for (let s = 0; s < n; s++) offsets[s + 1]! += offsets[s]!;
+    const fill = offsets.slice(0, n);
+    const chars = new Uint16Array(n - 1);
+    const targets = new Int32Array(n - 1);
+    for (let i = 1; i < n; i++) {
+      const k = fill[parent[i]!]!++;
+      chars[k] = label[i]!;
+      targets[k] = i;
+    }
+    for (let s = 0; s < n; s++) {
+      const a = offsets[s]!;
+      const b = offsets[s + 1]!;
+      if (b - a < 2) continue;
+      const run = Array.from({ length: b - a }, (_, k) => [chars[a + k]!, targets[a + k]!] as const).sort((x, y) => x[0] - y[0]);
+      run.forEach(([c, t], k) => {
+        chars[a + k] = c;
+        targets[a + k] = t;
+      });
+    }
+    this.offsets = offsets;
+    this.chars = chars;
+    this.targets = targets;
     const fail = new Int32Array(n);
     const outputs = this.outputsBuild;
     const queue: number[] = [];
-    for (const next of trie[0]!.values()) queue.push(next);
+    for (let k = offsets[0]!; k < offsets[1]!; k++) queue.push(targets[k]!);
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
-      for (const [c, next] of trie[s]!) {
+      for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
+        const c = chars[k]!;
+        const next = targets[k]!;
         queue.push(next);
         let f = fail[s]!;
-        while (f !== 0 && !trie[f]!.has(c)) f = fail[f]!;
-        const target = trie[f]!.get(c);
-        fail[next] = target !== undefined && target !== next ? target : 0;
+        while (f !== 0 && this.step(f, c) < 0) f = fail[f]!;
+        const target = this.step(f, c);
+        fail[next] = target >= 0 && target !== next ? target : 0;
         const inherited = outputs[fail[next]!];
         if (inherited) outputs[next] = [...(outputs[next] ?? []), ...inherited];
       }
     }
-    let edges = 0;
-    for (const m of trie) edges += m.size;
-    const offsets = new Int32Array(n + 1);
-    const chars = new Uint16Array(edges);
-    const targets = new Int32Array(edges);
-    let e = 0;
-    for (let s = 0; s < n; s++) {
-      offsets[s] = e;
-      for (const [c, t] of [...trie[s]!].sort((a, b) => a[0] - b[0])) {
-        chars[e] = c;
-        targets[e] = t;
-        e++;
-      }
-    }
-    offsets[n] = e;
-    for (const [c, t] of trie[0]!) if (c < 128) this.rootAscii[c] = t;
+    for (let k = offsets[0]!; k < offsets[1]!; k++) if (chars[k]! < 128) this.rootAscii[chars[k]!] = targets[k]!;
     this.fail = fail;
-    this.offsets = offsets;
-    this.chars = chars;
-    this.targets = targets;
     this.outputs = outputs;
     this.states = n;
-    this.trie = undefined;
+    this.edges = undefined;
+    this.parent = [];
+    this.label = [];
     this.outputsBuild = [];
     return this;
   }

@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AhoCorasick } from './aho-corasick.js';
+
+function findAll(literals: string[], text: string): string[] {
+  const ac = new AhoCorasick();
+  literals.forEach((l, i) => ac.add(l, i));
+  ac.build();
+  const found = new Set<string>();
+  ac.search(text, (id) => found.add(literals[id]!));
+  return [...found].sort();
+}
+
+function naive(literals: string[], text: string): string[] {
+  return [...new Set(literals.filter((l) => text.includes(l)))].sort();
+}
+
+test('finds overlapping literals, suffixes reached through failure links and non-ASCII text', () => {
+  assert.deepEqual(findAll(['he', 'she', 'his', 'hers'], 'ushers'), ['he', 'hers', 'she']);
+  assert.deepEqual(findAll(['\\cmd.exe', 'cmd', '.exe'], 'c:\\windows\\cmd.exe'), ['.exe', '\\cmd.exe', 'cmd']);
+  assert.deepEqual(findAll(['–exec', 'ﬁle', 'x', 'y'], 'run –exec on ﬁle'), ['x', '–exec', 'ﬁle']);
+  assert.deepEqual(findAll(['abc'], ''), []);
+});
+
+test('agrees with a naive substring search on pseudo-random literals and texts', () => {
+  let seed = 42;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const alphabet = 'ab\\.c\u00e9';
+  const word = (len: number) => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+  for (let round = 0; round < 200; round++) {
+    const literals = [...new Set(Array.from({ length: 1 + rand(12) }, () => word(1 + rand(5))))];
+    const text = word(rand(60));
+    assert.deepEqual(findAll(literals, text), naive(literals, text), `${JSON.stringify(literals)} in ${JSON.stringify(text)}`);
+  }
+});
