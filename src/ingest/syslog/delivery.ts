@@ -21,7 +21,12 @@ abstract class Delivery {
   constructor(protected readonly sink: IngestSink, protected readonly stats: ListenerStats, protected readonly maxInflight: number) {}
 
   protected submit(batch: Batch): Promise<IngestOutcome[]> {
-    return this.sink.submit(batch.inputs, { source: this.stats.value.source, profile: batch.profile, receivedAt: batch.receivedAt });
+    try {
+      return this.sink.submit(batch.inputs, { source: this.stats.value.source, profile: batch.profile, receivedAt: batch.receivedAt });
+    } catch (err) {
+      // A sink that throws instead of rejecting must not take the socket handler down with it.
+      return Promise.reject(err);
+    }
   }
 
   protected abstract get pending(): number;

@@ -157,3 +157,27 @@ test('close() reads what connected senders still send, then submits it', async (
   await listener.close();
   assert.deepEqual(sink.messages(), ['before close']);
 });
+
+test('a failing sink: the batch is counted as dropped (sink-error) with the reason logged, and the listener keeps reading', async () => {
+  const sink = new RecordingSink();
+  const real = sink.submit.bind(sink);
+  let calls = 0;
+  sink.submit = (inputs, info) => {
+    if (++calls === 1) throw new Error('disk full');
+    return real(inputs, info);
+  };
+  const { listener, port, logs } = await listen(sink, { batchDelayMs: 1 });
+  try {
+    const a = await open(port);
+    a.write('<13>1 - h app - - - lost to the failing store\n');
+    await waitUntil(() => listener.stats().dropped['sink-error'] === 1, 'the failed batch counted');
+    a.write('<13>1 - h app - - - stored\n');
+    await endAndWait(a);
+    await waitUntil(() => sink.received.length === 1, 'the next event');
+    assert.deepEqual(sink.messages(), ['stored']);
+    assert.deepEqual(sink.dropped, [{ source: 'syslog-tcp', n: 1, reason: 'sink-error' }]);
+    assert.match(logs.join('\n'), /the ingest pipeline failed a batch of 1: disk full/);
+  } finally {
+    await listener.close();
+  }
+});
