@@ -139,9 +139,14 @@ export class IngestPipeline implements IngestSink {
         rejected++;
       }
     }
-    const fits = this.queue.length === 0
-      || (this.queuedEvents + events.length <= this.maxEvents && this.queuedBytes + bytes <= this.maxBytes);
-    if (!fits) return Promise.reject(this.refuse(info.source, events.length + rejected));
+    if (events.length > this.maxEvents || bytes > this.maxBytes) {
+      // Could never fit, however long the sender waits: say so instead of a bare "queue is full".
+      return Promise.reject(this.refuse(info.source, events.length + rejected,
+        `a batch of ${events.length} events (~${bytes} bytes) exceeds the ingest queue bound (${this.maxEvents} events, ${this.maxBytes} bytes); send smaller batches`));
+    }
+    if (this.queuedEvents + events.length > this.maxEvents || this.queuedBytes + bytes > this.maxBytes) {
+      return Promise.reject(this.refuse(info.source, events.length + rejected));
+    }
 
     const c = this.countersOf(info.source);
     c.received += events.length + rejected;
@@ -172,10 +177,10 @@ export class IngestPipeline implements IngestSink {
     return this.closed;
   }
 
-  private refuse(source: string, n: number): OverloadedError {
+  private refuse(source: string, n: number, message?: string): OverloadedError {
     if (n > 0) this.countDropped(source, n, 'overloaded');
     const seconds = this.commitRate > 0 ? Math.ceil(this.queuedEvents / this.commitRate) : this.retryAfterDefault;
-    return new OverloadedError(Math.min(60, Math.max(1, seconds)));
+    return new OverloadedError(Math.min(60, Math.max(1, seconds)), message);
   }
 
   private countersOf(source: string): SourceCounters {
