@@ -64,7 +64,7 @@ export interface PipelineOptions {
   lowWater?: number;
   /** Most events in one transaction (whole submissions are never split); default 20,000. */
   maxCommitEvents?: number;
-  /** Retry-After given when the queue is full and no drain rate is known yet; default 1 s. */
+  /** Least Retry-After given to refused senders (more when the queue drains slowly); default 1 s. */
   retryAfterSeconds?: number;
   clock?: () => number;
   /** Diagnostics (store and detection failures); never receives event payloads. */

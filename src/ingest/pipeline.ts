@@ -179,8 +179,9 @@ export class IngestPipeline implements IngestSink {
 
   private refuse(source: string, n: number, message?: string): OverloadedError {
     if (n > 0) this.countDropped(source, n, 'overloaded');
-    const seconds = this.commitRate > 0 ? Math.ceil(this.queuedEvents / this.commitRate) : this.retryAfterDefault;
-    return new OverloadedError(Math.min(60, Math.max(1, seconds)), message);
+    // Roughly how long the queue takes to drain at the recent commit rate, at least the configured floor.
+    const drain = this.commitRate > 0 ? Math.ceil(this.queuedEvents / this.commitRate) : 0;
+    return new OverloadedError(Math.min(60, Math.max(1, this.retryAfterDefault, drain)), message);
   }
 
   private countersOf(source: string): SourceCounters {
