@@ -9,8 +9,10 @@ import type { AlertObservation, DetectionConsumer, DetectionObserver, PipelineEv
 import type { Stores } from '../storage/ports.js';
 
 export interface SyncDetectionOptions {
-  /** Backlog (events) above which the stage is congested; default 50,000. */
+  /** Backlog (events) above which the stage is congested; default 20,000. */
   maxBacklog?: number;
+  /** Also congested while the oldest waiting event was received longer ago than this; default 1000 ms. */
+  maxLagMs?: number;
   /** Events detected per turn of the event loop (one alert-store transaction); default 1,000. */
   chunk?: number;
   clock?: () => number;
@@ -24,6 +26,7 @@ export class SyncDetectionStage implements DetectionConsumer {
   private drainWaiters: (() => void)[] = [];
   private idleWaiters: (() => void)[] = [];
   private readonly maxBacklog: number;
+  private readonly maxLagMs: number;
   private readonly chunk: number;
   private readonly clock: () => number;
   private readonly onError: (message: string, err: unknown) => void;
@@ -34,7 +37,8 @@ export class SyncDetectionStage implements DetectionConsumer {
     private readonly observer?: DetectionObserver,
     options: SyncDetectionOptions = {},
   ) {
-    this.maxBacklog = options.maxBacklog ?? 50_000;
+    this.maxBacklog = options.maxBacklog ?? 20_000;
+    this.maxLagMs = options.maxLagMs ?? 1000;
     this.chunk = options.chunk ?? 1000;
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
@@ -44,8 +48,10 @@ export class SyncDetectionStage implements DetectionConsumer {
     return this.backlog.length - this.head;
   }
 
+  /** Bounded by count and by age, so receipt-to-alert time stays bounded when detection is the bottleneck. */
   get congested(): boolean {
-    return this.pending > this.maxBacklog;
+    const pending = this.pending;
+    return pending > this.maxBacklog || (pending > 0 && this.clock() - this.backlog[this.head]!.receivedAt > this.maxLagMs);
   }
 
   onDrain(fn: () => void): void {

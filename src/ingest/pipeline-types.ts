@@ -58,6 +58,8 @@ export interface PipelineOptions {
   maxQueuedEvents?: number;
   /** Most (estimated) bytes waiting for a commit; default 256 MiB. */
   maxQueuedBytes?: number;
+  /** Refuse new submissions while the oldest queued one has waited longer than this; default 2000 ms. */
+  maxQueueAgeMs?: number;
   /** Fraction of either bound above which the pipeline is congested; default 0.8. */
   highWater?: number;
   /** Fraction of both bounds below which it drains again; default 0.5. */

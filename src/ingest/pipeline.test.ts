@@ -178,3 +178,20 @@ test('close() commits what is queued, then refuses new work', async () => {
   assert.equal(stores.events.getEvent(id!)?.original['tag'], 'last');
   await assert.rejects(pipeline.submit([ev('late')], info()), StoreUnavailableError);
 });
+
+test('a queue that is not draining refuses new work even with room, so waiting time stays bounded', async () => {
+  let now = 0;
+  const recorder = new Recorder();
+  recorder.congested = true;
+  const pipeline = new IngestPipeline(stores.events, recorder, undefined, { maxQueueAgeMs: 500, clock: () => now });
+  const first = pipeline.submit([ev('waiting')], info());
+  now = 400;
+  const second = pipeline.submit([ev('still fits')], info());
+  now = 1000;
+  await assert.rejects(pipeline.submit([ev('too late')], info()), /not draining \(oldest batch waiting 1000 ms\)/);
+  assert.equal(pipeline.depth, 2);
+  recorder.congested = false;
+  ok((await first)[0]);
+  ok((await second)[0]);
+  ok((await pipeline.submit([ev('drained')], info()))[0]);
+});

@@ -27,6 +27,8 @@ interface Submission {
   outcomes: IngestOutcome[];
   info: SourceInfo;
   bytes: number;
+  /** clock() when queued: the queue's age bound reads the head's. */
+  queuedAt: number;
   resolve(outcomes: IngestOutcome[]): void;
   reject(err: Error): void;
 }
@@ -40,6 +42,7 @@ export class IngestPipeline implements IngestSink {
   private readonly low: number;
   private readonly maxCommitEvents: number;
   private readonly retryAfterDefault: number;
+  private readonly maxAgeMs: number;
   private readonly clock: () => number;
   private readonly onError: (message: string, err: unknown) => void;
 
@@ -69,6 +72,7 @@ export class IngestPipeline implements IngestSink {
     this.low = options.lowWater ?? 0.5;
     this.maxCommitEvents = options.maxCommitEvents ?? 20_000;
     this.retryAfterDefault = options.retryAfterSeconds ?? 1;
+    this.maxAgeMs = options.maxQueueAgeMs ?? 2000;
     this.clock = options.clock ?? Date.now;
     this.onError = options.onError ?? (() => {});
   }
@@ -111,6 +115,12 @@ export class IngestPipeline implements IngestSink {
     // A full queue refuses before spending time on normalization.
     if (this.queuedEvents >= this.maxEvents || this.queuedBytes >= this.maxBytes) {
       return Promise.reject(this.refuse(info.source, inputs.length));
+    }
+    // A queue that is not draining (detection or the store lags) refuses even when it has room, so
+    // receipt-to-commit time stays bounded instead of growing with the queue.
+    const head = this.queue[0];
+    if (head && this.clock() - head.queuedAt > this.maxAgeMs) {
+      return Promise.reject(this.refuse(info.source, inputs.length, `ingest queue is not draining (oldest batch waiting ${this.clock() - head.queuedAt} ms)`));
     }
     const events: NewEvent[] = [];
     const owners: number[] = [];
@@ -156,7 +166,7 @@ export class IngestPipeline implements IngestSink {
     if (events.length === 0) return Promise.resolve(outcomes);
 
     return new Promise<IngestOutcome[]>((resolve, reject) => {
-      this.queue.push({ events, owners, outcomes, info, bytes, resolve, reject });
+      this.queue.push({ events, owners, outcomes, info, bytes, queuedAt: this.clock(), resolve, reject });
       this.queuedEvents += events.length;
       this.queuedBytes += bytes;
       this.observer?.queueDepth(this.queuedEvents);
