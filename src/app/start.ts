@@ -14,7 +14,10 @@ import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
-import { createIngest } from './ingest.js';
+import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
+import { VigilMetrics } from '../metrics/vigil-metrics.js';
+import { metricsRoutes } from '../api/routes/metrics.js';
+import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -29,6 +32,10 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Ingest queue bounds and commit size. */
+  ingest?: PipelineOptions;
+  /** In-process detection stage tuning. */
+  detection?: SyncDetectionOptions;
 }
 
 export interface RunningVigil {
@@ -36,6 +43,8 @@ export interface RunningVigil {
   port: number;
   server: ApiServer;
   stores: Stores;
+  pipeline: IngestPipeline;
+  metrics: VigilMetrics;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -86,10 +95,14 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     print(`vigil: admin token (shown once, store it now): ${generatedToken}`);
   }
 
+  const metrics = new VigilMetrics();
+  metrics.setRulesLoaded(set.rules.length);
+  const onError = (message: string, err: unknown): void => log(`vigil: ${message}: ${(err as Error)?.message ?? String(err)}`);
   const detector = new Detector(engine, stores.alerts);
-  const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
+  const detection = new SyncDetectionStage(detector, stores, metrics, { onError, ...options.detection });
+  const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
   const server = createApiServer({
-    ingest,
+    ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
     principalFor: (hash) => {
@@ -98,6 +111,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
     },
     maxBodyBytes: options.maxBodyBytes,
+    extraRoutes: metricsRoutes(metrics),
   });
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
@@ -109,6 +123,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       server.listen(options.port ?? DEFAULT_PORT, host, () => { server.off('error', fail); ok(); });
     });
   } catch (err) {
+    await pipeline.close();
     stores.close();
     throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
   }
@@ -118,11 +133,16 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, generatedToken,
+    url, port, server, stores, pipeline, metrics, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
-    close: () => new Promise<void>((ok) => {
+    close: async () => {
+      // Stop taking connections, let queued events commit and detect, then close the store.
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeIdleConnections();
+      await pipeline.close();
       server.closeAllConnections();
-      server.close(() => { stores.close(); ok(); });
-    }),
+      await closed;
+      stores.close();
+    },
   };
 }
