@@ -18,6 +18,8 @@ import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
 import { VigilMetrics } from '../metrics/vigil-metrics.js';
 import { metricsRoutes } from '../api/routes/metrics.js';
 import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
+import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
+import { durationMs, type SyslogListenerConfig } from './config.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -36,6 +38,8 @@ export interface ServeOptions {
   ingest?: PipelineOptions;
   /** In-process detection stage tuning. */
   detection?: SyncDetectionOptions;
+  /** Syslog listeners (UDP, TCP, TLS); none by default. */
+  syslog?: SyslogListenerConfig[];
 }
 
 export interface RunningVigil {
@@ -45,6 +49,8 @@ export interface RunningVigil {
   stores: Stores;
   pipeline: IngestPipeline;
   metrics: VigilMetrics;
+  /** Bound syslog listeners, in the order configured, with their ports. */
+  syslog: { protocol: string; port: number; listener: SyslogListener }[];
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -128,15 +134,39 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
   }
   const port = (server.address() as AddressInfo).port;
+  const syslog: RunningVigil['syslog'] = [];
+  try {
+    for (const l of options.syslog ?? []) {
+      const common = {
+        port: l.port, host: l.host, maxMessageBytes: l.maxMessageBytes, maxConnections: l.maxConnections,
+        idleTimeoutMs: durationMs(l.idleTimeout), log: (line: string) => log(`vigil: ${line}`),
+        ...(l.profile === undefined ? {} : { profile: l.profile }),
+      };
+      const listener = l.protocol === 'udp'
+        ? new UdpSyslogListener(pipeline, common)
+        : new TcpSyslogListener(pipeline, l.protocol === 'tls' && l.tls ? { ...common, tls: l.tls } : common);
+      const bound = await listener.start();
+      syslog.push({ protocol: l.protocol, port: bound.port, listener });
+      metrics.watchSyslog(listener);
+      log(`vigil: syslog ${l.protocol} on ${l.host}:${bound.port}`);
+    }
+  } catch (err) {
+    for (const s of syslog) await s.listener.close();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await pipeline.close();
+    stores.close();
+    throw err;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, pipeline, metrics, generatedToken,
+    url, port, server, stores, pipeline, metrics, syslog, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
     close: async () => {
       // Stop taking connections, let queued events commit and detect, then close the store.
+      for (const s of syslog) await s.listener.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
       await pipeline.close();

@@ -32,6 +32,15 @@ export class VigilMetrics implements IngestObserver, DetectionObserver {
     this.detectionLatency = new Histogram({ name: 'vigil_detection_latency_seconds', help: 'Time from an event\'s receipt to its alert being recorded', buckets: LATENCY_BUCKETS, registers });
     this.alertsTotal = new Counter({ name: 'vigil_alerts_total', help: 'Rule matches recorded as alerts (new alerts and occurrences grouped into open ones)', labelNames: ['level'], registers });
     this.rulesLoaded = new Gauge({ name: 'vigil_rules_loaded', help: 'Sigma rules loaded', registers });
+    const listeners = (): typeof this.syslogListeners => this.syslogListeners;
+    new Gauge({
+      name: 'vigil_syslog_connections', help: 'Open syslog TCP/TLS connections', labelNames: ['source'], registers,
+      collect() { this.reset(); for (const l of listeners()) this.set({ source: l.source }, l.stats().connections.open); },
+    });
+    new Gauge({
+      name: 'vigil_syslog_paused', help: '1 while a syslog listener has paused reading (backpressure)', labelNames: ['source'], registers,
+      collect() { this.reset(); for (const l of listeners()) this.set({ source: l.source }, l.stats().paused ? 1 : 0); },
+    });
   }
 
   received(source: string, n: number): void { this.receivedTotal.inc({ source }, n); }
@@ -52,6 +61,13 @@ export class VigilMetrics implements IngestObserver, DetectionObserver {
   }
 
   setRulesLoaded(n: number): void { this.rulesLoaded.set(n); }
+
+  /** Exposes a syslog listener's live connection count and paused state, read at scrape time. */
+  watchSyslog(listener: { readonly source: string; stats(): { connections: { open: number }; paused: boolean } }): void {
+    this.syslogListeners.push(listener);
+  }
+
+  private readonly syslogListeners: { readonly source: string; stats(): { connections: { open: number }; paused: boolean } }[] = [];
 
   /** The Prometheus text exposition and its content type. */
   async exposition(): Promise<{ contentType: string; text: string }> {
