@@ -8,12 +8,15 @@ import { join, resolve } from 'node:path';
 import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
-import { isRole } from '../api/permissions.js';
+import type { AuditLog } from '../audit/log.js';
+import { SYSTEM_ACTOR } from '../audit/log.js';
+import type { Identity, SessionOptions } from '../identity/index.js';
 import { Detector } from '../detect/detector.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
+import { wireIdentity } from './identity.js';
 import { createIngest } from './ingest.js';
 
 export interface ServeOptions {
@@ -29,6 +32,10 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
+  session?: SessionOptions;
+  /** Session cookies get `Secure` (behind a TLS proxy); also VIGIL_SECURE_COOKIES=1. */
+  secureCookies?: boolean;
 }
 
 export interface RunningVigil {
@@ -36,6 +43,9 @@ export interface RunningVigil {
   port: number;
   server: ApiServer;
   stores: Stores;
+  /** The audit log every service records its changes in. */
+  audit: AuditLog;
+  identity: Identity;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -86,17 +96,22 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     print(`vigil: admin token (shown once, store it now): ${generatedToken}`);
   }
 
+  const env = options.env ?? process.env;
+  const { audit, identity, authenticate, routes: identityRoutes } = wireIdentity(stores, {
+    session: options.session, secureCookies: options.secureCookies ?? env['VIGIL_SECURE_COOKIES'] === '1',
+  });
+  if (generatedToken) {
+    audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
+  }
+
   const detector = new Detector(engine, stores.alerts);
   const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
   const server = createApiServer({
     ingest,
     events: stores.events,
     alerts: stores.alerts,
-    principalFor: (hash) => {
-      const t = stores.tokens.lookup(hash);
-      if (!t || !isRole(t.role)) return undefined;
-      return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
-    },
+    authenticate,
+    extraRoutes: identityRoutes,
     maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;
@@ -118,7 +133,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, generatedToken,
+    url, port, server, stores, audit, identity, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
     close: () => new Promise<void>((ok) => {
       server.closeAllConnections();
