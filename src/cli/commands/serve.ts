@@ -16,9 +16,10 @@ export function registerServeCommands(program: Command): void {
     .option('--data <dir>', 'data folder', './data')
     .option('--http-port <n>', `HTTP port (default ${DEFAULT_PORT})`, port, DEFAULT_PORT)
     .option('--host <host>', 'address to bind (loopback by default)', DEFAULT_HOST)
+    .option('--secure-cookies', 'mark session cookies Secure (when a TLS proxy is in front)')
     .option('--rules <dir...>', 'Sigma rule files or folders (default: ../shared/corpora/sigma/rules if present, else rules/)')
-    .action(async (opts: { data: string; httpPort: number; host: string; rules?: string[] }) => {
-      const vigil = await startVigil({ dataDir: opts.data, port: opts.httpPort, host: opts.host, rules: opts.rules });
+    .action(async (opts: { data: string; httpPort: number; host: string; rules?: string[]; secureCookies?: boolean }) => {
+      const vigil = await startVigil({ dataDir: opts.data, port: opts.httpPort, host: opts.host, rules: opts.rules, ...(opts.secureCookies ? { secureCookies: true } : {}) });
       const stop = (): void => {
         void vigil.close().then(() => process.exit(0));
       };
