@@ -69,6 +69,9 @@ test('failure limiter: locks after max failures in the window, unlocks as they a
 test('tokens: no higher than the creator, expiring, dead when the owner no longer covers them', async () => {
   const { clock, stores, identity } = setup();
   const alice = await identity.users.create(SYSTEM, { username: 'alice', role: 'analyst', password: 'correct horse battery' });
+  for (const u of [alice, ...identity.users.list(), identity.users.get(alice.id), identity.users.update(SYSTEM, alice.id, { disabled: false })]) {
+    assert.equal('passwordHash' in u, false, 'no password hash leaves the user service');
+  }
   const as = { actor: { kind: 'user', name: 'alice', userId: alice.id }, role: 'analyst', userId: alice.id };
   assert.throws(() => identity.tokens.create(as, { name: 'x', role: 'admin' }), /cannot create a token with role 'admin'/);
   assert.throws(() => identity.tokens.create(as, { name: 'x', role: 'ingest' }), /cannot create/);

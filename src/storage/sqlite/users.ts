@@ -25,6 +25,11 @@ function toCredentials(row: Row): UserCredentials {
   return { ...toUser(row), passwordHash: row.password_hash };
 }
 
+function withoutHash(user: UserCredentials): StoredUser {
+  const { passwordHash: _secret, ...rest } = user;
+  return rest;
+}
+
 export class SqliteUserStore implements UserStore {
   constructor(private readonly db: Database.Database) {
     db.exec(USERS_DDL);
@@ -38,7 +43,7 @@ export class SqliteUserStore implements UserStore {
     try {
       const info = this.db.prepare('INSERT INTO users (username, role, password_hash, created, updated) VALUES (?, ?, ?, ?, ?)')
         .run(user.username, user.role, user.passwordHash, now, now);
-      return this.get(Number(info.lastInsertRowid))!;
+      return withoutHash(this.get(Number(info.lastInsertRowid))!);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new VigilError('storage.user.exists', `user '${user.username}' already exists`, { field: 'username' });
@@ -70,8 +75,6 @@ export class SqliteUserStore implements UserStore {
     sets.push('updated = ?');
     args.push(now, id);
     const changed = this.db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = ?`).run(...args).changes;
-    if (!changed) return undefined;
-    const { passwordHash: _secret, ...user } = this.get(id)!;
-    return user;
+    return changed ? withoutHash(this.get(id)!) : undefined;
   }
 }
