@@ -18,7 +18,7 @@ export async function createUserOffline(dataDir: string, input: { username: stri
   const stores = openSqliteStores(resolve(dataDir));
   try {
     const audit = new AuditLog(stores.audit);
-    const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit, policy: ROLE_POLICY });
+    const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit, policy: ROLE_POLICY, transaction: stores.transaction });
     return await identity.users.create({ actor: cliActor(), role: 'admin' }, input);
   } finally {
     stores.close();

@@ -33,7 +33,7 @@ export interface IdentityOptions {
 export function wireIdentity(stores: Stores, options: IdentityOptions = {}): IdentityWiring {
   const now = options.now ?? Date.now;
   const audit = new AuditLog(stores.audit, now);
-  const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit, policy: ROLE_POLICY, now }, options.session);
+  const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit, policy: ROLE_POLICY, now, transaction: stores.transaction }, options.session);
   const authenticate = createAuthenticator({
     bearer: (hash): Principal | undefined => {
       const found = identity.tokens.resolve(hash);

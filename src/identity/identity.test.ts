@@ -88,3 +88,12 @@ test('tokens: no higher than the creator, expiring, dead when the owner no longe
   assert.equal(identity.tokens.resolve(hash), undefined, 'expired');
   stores.close();
 });
+
+test('a change whose audit record cannot be written is rolled back', async () => {
+  const stores = openSqliteStores(':memory:');
+  const failing = new AuditLog({ ...stores.audit, append: () => { throw new Error('disk full'); }, list: () => ({ total: 0, records: [] }), scan: () => [] });
+  const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit: failing, policy: POLICY, transaction: stores.transaction });
+  await assert.rejects(identity.users.create(SYSTEM, { username: 'alice', role: 'analyst', password: 'correct horse battery' }), /disk full/);
+  assert.equal(stores.users.count(), 0);
+  stores.close();
+});

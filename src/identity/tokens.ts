@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { StoredToken } from '../storage/ports.js';
-import { IdentityError, type Acting, type IdentityDeps } from './types.js';
+import { atomically, IdentityError, type Acting, type IdentityDeps } from './types.js';
 
 const DAY = 86_400_000;
 export const MAX_TOKEN_DAYS = 365;
@@ -62,13 +62,17 @@ export class TokenAdmin {
     const now = this.now();
     const token = `vgl_${randomBytes(32).toString('base64url')}`;
     const hash = hashOf(token);
-    this.deps.tokens.add({
-      name: input.name, hash, role, kind, expires: now + days * DAY,
-      ...(by.userId === undefined ? {} : { owner: by.userId }),
-      ...(typeof input.profile === 'string' ? { profile: input.profile } : {}),
-    }, now);
-    const view = this.deps.tokens.get(hash.slice(0, 12))!;
-    this.deps.audit.record(by.actor, 'token.create', { type: 'token', id: view.id }, null, view, by.ip === undefined ? {} : { ip: by.ip });
+    const name = input.name;
+    const view = atomically(this.deps, () => {
+      this.deps.tokens.add({
+        name, hash, role, kind, expires: now + days * DAY,
+        ...(by.userId === undefined ? {} : { owner: by.userId }),
+        ...(typeof input.profile === 'string' ? { profile: input.profile } : {}),
+      }, now);
+      const stored = this.deps.tokens.get(hash.slice(0, 12))!;
+      this.deps.audit.record(by.actor, 'token.create', { type: 'token', id: stored.id }, null, stored, by.ip === undefined ? {} : { ip: by.ip });
+      return stored;
+    });
     return { token, view };
   }
 
@@ -82,7 +86,9 @@ export class TokenAdmin {
   revoke(by: Acting, id: string, ownOnly: boolean): void {
     const before = this.deps.tokens.get(id);
     if (!before || (ownOnly && before.owner !== by.userId)) throw new IdentityError('not_found', 'identity.token.not_found', 'token not found');
-    this.deps.tokens.remove(id);
-    this.deps.audit.record(by.actor, 'token.revoke', { type: 'token', id }, before, null, by.ip === undefined ? {} : { ip: by.ip });
+    atomically(this.deps, () => {
+      this.deps.tokens.remove(id);
+      this.deps.audit.record(by.actor, 'token.revoke', { type: 'token', id }, before, null, by.ip === undefined ? {} : { ip: by.ip });
+    });
   }
 }

@@ -19,6 +19,12 @@ export interface IdentityDeps {
   audit: AuditLog;
   policy: RolePolicy;
   now?: () => number;
+  /** Runs a change and its audit record atomically (the stores' transaction); default: just runs it. */
+  transaction?<T>(fn: () => T): T;
+}
+
+export function atomically<T>(deps: IdentityDeps, fn: () => T): T {
+  return deps.transaction ? deps.transaction(fn) : fn();
 }
 
 /** Who acts, as the services need it: the audit actor plus the role and user behind it. */

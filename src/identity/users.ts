@@ -1,7 +1,7 @@
 /** User administration (create, list, change role, disable, reset password) and changing one's own password. */
 import type { StoredUser } from '../storage/ports.js';
 import { hashPassword, passwordProblem, verifyPassword } from './password.js';
-import { checkUserRole, checkUsername, IdentityError, type Acting, type IdentityDeps } from './types.js';
+import { atomically, checkUserRole, checkUsername, IdentityError, type Acting, type IdentityDeps } from './types.js';
 
 function password(value: unknown): string {
   const problem = passwordProblem(value);
@@ -37,9 +37,11 @@ export class UserAdmin {
     if (this.deps.users.byUsername(username)) {
       throw new IdentityError('conflict', 'identity.user.exists', `user '${username}' already exists`, 'username');
     }
-    const user = this.deps.users.create({ username, role, passwordHash: hash }, this.now());
-    this.deps.audit.record(by.actor, 'user.create', { type: 'user', id: String(user.id) }, null, view(user), ip(by));
-    return user;
+    return atomically(this.deps, () => {
+      const user = this.deps.users.create({ username, role, passwordHash: hash }, this.now());
+      this.deps.audit.record(by.actor, 'user.create', { type: 'user', id: String(user.id) }, null, view(user), ip(by));
+      return user;
+    });
   }
 
   /** Role and enabled changes; disabling ends the user's sessions. Nobody can demote or disable themselves. */
@@ -56,20 +58,24 @@ export class UserAdmin {
     if (by.userId === id && ((role !== undefined && role !== before.role) || disabled === true)) {
       throw new IdentityError('forbidden', 'identity.user.self', 'you cannot change your own role or disable yourself');
     }
-    const after = this.deps.users.update(id, { ...(role === undefined ? {} : { role }), ...(disabled === undefined ? {} : { disabled }) }, this.now())!;
-    if (disabled) this.deps.sessions.removeForUser(id);
     const action = role !== undefined && role !== before.role ? 'user.role_change' : disabled !== undefined && disabled !== before.disabled ? (disabled ? 'user.disable' : 'user.enable') : 'user.update';
-    this.deps.audit.record(by.actor, action, { type: 'user', id: String(id) }, before, view(after), ip(by));
-    return after;
+    return atomically(this.deps, () => {
+      const after = this.deps.users.update(id, { ...(role === undefined ? {} : { role }), ...(disabled === undefined ? {} : { disabled }) }, this.now())!;
+      if (disabled) this.deps.sessions.removeForUser(id);
+      this.deps.audit.record(by.actor, action, { type: 'user', id: String(id) }, before, view(after), ip(by));
+      return after;
+    });
   }
 
   /** An admin sets a new password; every session of that user ends. */
   async resetPassword(by: Acting, id: number, next: unknown): Promise<void> {
     const before = this.get(id);
     const hash = await hashPassword(password(next));
-    this.deps.users.update(id, { passwordHash: hash }, this.now());
-    this.deps.sessions.removeForUser(id);
-    this.deps.audit.record(by.actor, 'user.password_reset', { type: 'user', id: String(id) }, before, { ...before, password: 'changed' }, ip(by));
+    atomically(this.deps, () => {
+      this.deps.users.update(id, { passwordHash: hash }, this.now());
+      this.deps.sessions.removeForUser(id);
+      this.deps.audit.record(by.actor, 'user.password_reset', { type: 'user', id: String(id) }, before, { ...before, password: 'changed' }, ip(by));
+    });
   }
 
   /** A user changes their own password (the current one is required); their other sessions end. */
@@ -82,9 +88,11 @@ export class UserAdmin {
       throw new IdentityError('forbidden', 'identity.password.current', 'current password is wrong', 'current');
     }
     const hash = await hashPassword(password(next));
-    this.deps.users.update(user.id, { passwordHash: hash }, this.now());
-    this.deps.sessions.removeForUser(user.id, keepSession);
-    this.deps.audit.record(by.actor, 'user.password_change', { type: 'user', id: String(user.id) }, null, { password: 'changed' }, ip(by));
+    atomically(this.deps, () => {
+      this.deps.users.update(user.id, { passwordHash: hash }, this.now());
+      this.deps.sessions.removeForUser(user.id, keepSession);
+      this.deps.audit.record(by.actor, 'user.password_change', { type: 'user', id: String(user.id) }, null, { password: 'changed' }, ip(by));
+    });
   }
 }
 
