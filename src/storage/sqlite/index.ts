@@ -6,7 +6,7 @@ import { VigilError } from '../../core/errors.js';
 import type { Stores, TokenStore } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteEventStore } from './events.js';
-import { DDL, SCHEMA_VERSION } from './schema.js';
+import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteEventStore } from './events.js';
@@ -48,6 +48,7 @@ export function openSqliteStores(dir: string): Stores {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
+  migrateAlerts(db);
   db.exec(DDL);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return {
