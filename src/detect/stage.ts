@@ -24,7 +24,10 @@ export interface DetectionStageOptions extends RuntimeOptions {
   maxInFlight?: number;
   /** Same rule + group key within this many ms counts on one alert. Default 10 minutes. */
   groupWindowMs?: number;
-  /** Tries per batch before its events are given up as undetectable (they crash every worker). Default 3. */
+  /**
+   * Worker deaths on a batch before it is given up (default 3). From the second death a batch is re-run
+   * one event at a time, so only the event that kills workers is given up.
+   */
   maxAttempts?: number;
   /** Worker heap limits; a worker over them dies and is replaced. */
   resourceLimits?: ResourceLimits;
@@ -36,6 +39,8 @@ export interface DetectionStageOptions extends RuntimeOptions {
   onError?: (err: VigilError) => void;
   /** A worker died and was replaced; `rerun` events go to the new one. */
   onRestart?: (info: { reason: string; rerun: number }) => void;
+  /** Each worker thread as it starts (diagnostics: its threadId, resource usage). */
+  onWorker?: (worker: Worker) => void;
 }
 
 export interface DetectionStats {
@@ -226,6 +231,7 @@ export class DetectionStage {
     ready.catch(() => {});
     const runner: Runner = { worker, paths, state: 'loading', inflight: new Map(), ready };
     this.runners.add(runner);
+    this.options.onWorker?.(worker);
     worker.on('message', (msg: FromWorker) => {
       if (runner.state === 'dead') return;
       if (msg.type === 'ready') {
@@ -329,20 +335,26 @@ export class DetectionStage {
     if (!isCurrent && wasLoading && orphans.length === 0) return;
     this.counters.restarts++;
     let rerun = 0;
+    // The worker answers in order, so it died on its oldest batch; later ones never started and are not blamed.
+    const blamed = orphans.filter((b) => !b.tick).sort((a, b) => a.seq - b.seq)[0];
     for (const b of orphans) {
       if (b.tick) {
         this.tickInFlight = false;
         continue;
       }
-      b.attempts++;
+      if (b === blamed) b.attempts++;
       if (b.attempts >= this.maxAttempts) {
         this.counters.failedEvents += b.events.length;
-        this.report(new VigilError('detect.batch.failed', `gave up on ${b.events.length} events (ids ${b.events[0]!.id}..${b.events[b.events.length - 1]!.id}) after ${b.attempts} detection workers died on them`));
+        this.report(new VigilError('detect.batch.failed', `gave up on event ${b.events[0]!.id} after ${b.attempts} detection workers died on it`));
         this.finish(b, false);
         continue;
       }
       rerun += b.events.length;
-      insertBySeq(this.pending, b);
+      // Died on it twice: one event may be poison, so the rest go one by one and only it is given up.
+      const parts = b === blamed && b.attempts >= 2 && b.events.length > 1
+        ? b.events.map((e, i): Batch => ({ seq: b.seq + i / b.events.length, events: [e], attempts: b.attempts }))
+        : [b];
+      for (const p of parts) insertBySeq(this.pending, p);
     }
     this.report(new VigilError('detect.worker.died', `detection worker died (${reason}); ${rerun} events will be detected again`));
     this.options.onRestart?.({ reason, rerun });
