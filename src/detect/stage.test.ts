@@ -222,3 +222,35 @@ test('push reports when the stage is behind and waitForCapacity resolves once it
   await stage.idle();
   assert.equal(stage.depth, 0);
 });
+
+test('an idle stream still closes correlation windows: a "fewer than" condition is decided as wall time passes', async (t) => {
+  const f = fixture();
+  t.after(() => f.close());
+  const rules = `title: Heartbeat
+id: aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+name: heartbeat
+logsource: { category: application }
+detection:
+  sel: { event.action: heartbeat }
+  condition: sel
+---
+title: Few heartbeats
+id: bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+level: medium
+correlation:
+  type: event_count
+  rules: [heartbeat]
+  group-by: [host.name]
+  timespan: 1s
+  condition: { lt: 2 }
+`;
+  const stage = f.stage([f.rules({ 'hb.yml': rules })], { flushIntervalMs: 50 });
+  await stage.start();
+  const events = f.commit([{ '@timestamp': new Date(T0).toISOString(), host: { name: 'h1' }, event: { action: 'heartbeat' } }]);
+  stage.push(events);
+  await stage.idle();
+  assert.equal(f.stores.alerts.list().total, 0, 'the window is still open');
+  for (let i = 0; i < 100 && f.stores.alerts.list().total === 0; i++) await sleep(50);
+  const [a] = f.stores.alerts.list().alerts;
+  assert.deepEqual([a?.title, a?.kind, a?.group, a?.eventIds], ['Few heartbeats', 'correlation', { 'host.name': 'h1' }, [events[0]!.id]]);
+});
