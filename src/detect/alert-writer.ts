@@ -17,7 +17,7 @@ export interface WrittenAlert {
 export function writeAlert(store: AlertStore, d: DetectedAlert, at: number, windowMs: number): WrittenAlert {
   const open = store.findGroupable(d.ruleId, d.groupKey, at - windowMs);
   if (open) {
-    const alert = store.increment(open.id, at, d.eventIds);
+    const alert = store.increment(open.id, at, d.eventIds, d.count);
     if (alert) return { alert, created: false };
   }
   const alert = store.insert({
@@ -34,6 +34,7 @@ export function writeAlert(store: AlertStore, d: DetectedAlert, at: number, wind
     kind: d.kind,
     groupKey: d.groupKey,
     group: d.group,
+    count: d.count,
     at,
   });
   return { alert, created: true };

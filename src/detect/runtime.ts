@@ -12,6 +12,7 @@ import type { RuleMatch } from '../sigma/engine/types.js';
 import { eventTimeMs } from '../sigma/event-time.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { AnyRule } from '../sigma/model/types.js';
+import { MAX_ALERT_EVENTS } from '../storage/ports.js';
 import type { DetectedAlert, LoadReport, RuleLoadError, RuntimeOptions, StageEvent } from './types.js';
 
 /** Pipelines AutoEngine may pick; compiled up front so compile errors are reported at load and no event waits for a compile. */
@@ -70,14 +71,14 @@ export class RuleRuntime {
       }
     }
     if (wallNow - this.lastFlush >= this.flushIntervalMs) this.flush(wallNow, alerts);
-    return { alerts, failures };
+    return { alerts: coalesce(alerts), failures };
   }
 
   /** No events for a while: event time is taken to advance with wall time, so windows can close. */
   tick(wallNow: number): DetectedAlert[] {
     const alerts: DetectedAlert[] = [];
     this.flush(wallNow, alerts);
-    return alerts;
+    return coalesce(alerts);
   }
 
   private detectOne(event: StageEvent, wallNow: number, out: DetectedAlert[]): void {
@@ -125,6 +126,7 @@ export class RuleRuntime {
       fields: Object.entries(a.group).slice(0, MAX_FIELDS).map(([field, value]) => ({ field, value })),
       groupKey: JSON.stringify(a.group),
       group: a.group,
+      count: 1,
     });
   }
 }
@@ -143,6 +145,7 @@ export function matchAlert(m: RuleMatch, event: { id: number; core: EcsCore }): 
     userName: event.core['user.name'] ?? null,
     fields: m.fields.slice(0, MAX_FIELDS),
     groupKey: hostName,
+    count: 1,
   };
 }
 
@@ -152,6 +155,31 @@ function eventTime(event: StageEvent): number {
   if (own !== undefined) return own;
   const ts = event.core['@timestamp'] ? Date.parse(event.core['@timestamp']) : NaN;
   return Number.isFinite(ts) ? ts : event.receivedAt;
+}
+
+/**
+ * One occurrence per rule and group key of a batch, counting the rest: the main thread then does one
+ * store write per group instead of one per match (a noisy rule can match most of a batch).
+ */
+export function coalesce(alerts: DetectedAlert[]): DetectedAlert[] {
+  if (alerts.length < 2) return alerts;
+  const byKey = new Map<string, DetectedAlert>();
+  for (const a of alerts) {
+    const key = `${a.ruleId}\u0000${a.groupKey ?? '\u0001'}`;
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, { ...a, eventIds: [...a.eventIds] });
+      continue;
+    }
+    first.count += a.count;
+    for (const id of a.eventIds) {
+      if (first.eventIds.includes(id)) continue;
+      // Bounded; the last slot always holds the newest event, which becomes the alert's lastEventId.
+      if (first.eventIds.length < MAX_ALERT_EVENTS) first.eventIds.push(id);
+      else first.eventIds[MAX_ALERT_EVENTS - 1] = id;
+    }
+  }
+  return [...byKey.values()];
 }
 
 function dedupe(errors: RuleLoadError[]): RuleLoadError[] {

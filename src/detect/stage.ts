@@ -34,6 +34,7 @@ export interface DetectionStageOptions extends RuntimeOptions {
   clock?: () => number;
   /** Per event, ms from its receipt to its batch's alerts being written (matched or not). */
   onLatency?: (ms: number) => void;
+  /** After each alert write: a new alert, or one with a higher count (several occurrences of one batch in one write). */
   onAlert?: (alert: Alert, created: boolean) => void;
   /** Alert writes that failed, batches given up, workers that died. Never carries event contents. */
   onError?: (err: VigilError) => void;
@@ -48,6 +49,7 @@ export interface DetectionStats {
   /** Events whose results are written. */
   detected: number;
   alertsCreated: number;
+  /** Occurrences counted on an existing alert (or on one created in the same batch). */
   alertsGrouped: number;
   /** Events the engine threw on (skipped). */
   engineFailures: number;
@@ -283,12 +285,12 @@ export class DetectionStage {
     if (batch.tick) this.tickInFlight = false;
     this.counters.engineFailures += msg.failures;
     const at = batch.events.reduce((m, e) => Math.max(m, e.receivedAt), batch.tick ? this.clock() : 0);
-    const written: [Alert, boolean][] = [];
+    const written: [Alert, boolean, number][] = [];
     try {
       this.transaction(() => {
         for (const d of msg.alerts) {
           const w = writeAlert(this.options.alerts, d, at, this.windowMs);
-          written.push([w.alert, w.created]);
+          written.push([w.alert, w.created, d.count]);
         }
       });
     } catch (err) {
@@ -296,9 +298,9 @@ export class DetectionStage {
       this.counters.writeFailures++;
       this.report(new VigilError('detect.alerts.write', `cannot write ${msg.alerts.length} alerts of ${batch.events.length} events: ${errorMessage(err)}`, {}, { cause: err }));
     }
-    for (const [alert, created] of written) {
+    for (const [alert, created, occurrences] of written) {
       if (created) this.counters.alertsCreated++;
-      else this.counters.alertsGrouped++;
+      this.counters.alertsGrouped += created ? occurrences - 1 : occurrences;
       this.options.onAlert?.(alert, created);
     }
     this.finish(batch, true);

@@ -31,6 +31,8 @@ export interface DetectedAlert {
   /** host.name for matches; the group-by values (JSON) for correlations. */
   groupKey: string | null;
   group?: Record<string, string>;
+  /** Occurrences: matches of one rule and group key in one batch are sent as one. */
+  count: number;
 }
 
 /** A rule problem, located: as `vigil rules check` prints it. */

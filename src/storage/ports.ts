@@ -66,11 +66,13 @@ export interface NewAlert {
   groupKey?: string | null;
   /** Correlation group-by field -> value. */
   group?: Record<string, string>;
+  /** Occurrences this alert starts with (several matches of one batch written at once). Default 1. */
+  count?: number;
   /** Epoch ms. */
   at: number;
 }
 
-export interface Alert extends Omit<NewAlert, 'at' | 'eventIds' | 'kind' | 'groupKey' | 'group'> {
+export interface Alert extends Omit<NewAlert, 'at' | 'eventIds' | 'kind' | 'groupKey' | 'group' | 'count'> {
   id: number;
   status: AlertStatus;
   count: number;
@@ -95,8 +97,8 @@ export interface AlertStore {
   insert(alert: NewAlert): Alert;
   /** The newest non-closed alert of this rule and group key (host.name for matches) seen at or after `since` (epoch ms). */
   findGroupable(ruleId: string, groupKey: string | null, since: number): Alert | undefined;
-  /** Adds one occurrence to an alert, with the event(s) behind it (the last one becomes lastEventId). */
-  increment(id: number, at: number, eventIds: number | readonly number[]): Alert | undefined;
+  /** Adds occurrences (default 1) to an alert, with the event(s) behind them (the last one becomes lastEventId). */
+  increment(id: number, at: number, eventIds: number | readonly number[], occurrences?: number): Alert | undefined;
   list(query?: AlertListQuery): { total: number; alerts: Alert[] };
   get(id: number): Alert | undefined;
   updateStatus(id: number, status: AlertStatus): Alert | undefined;

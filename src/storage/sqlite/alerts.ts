@@ -41,14 +41,14 @@ export class SqliteAlertStore implements AlertStore {
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (rule_id, title, level, tags, author, event_id, last_event_id, host_name, user_name, fields, status, count, first_seen, last_seen, kind, group_key, grp)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', 1, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
     );
     this.getStmt = db.prepare(`${SELECT} WHERE a.id = ?`);
     // `IS` compares NULL group keys (events without host.name) as equal, and still uses the index.
     this.groupStmt = db.prepare(
       `${SELECT} WHERE a.rule_id = ? AND a.group_key IS ? AND a.status != 'closed' AND a.last_seen >= ? ORDER BY a.last_seen DESC, a.id DESC LIMIT 1`,
     );
-    this.incrementStmt = db.prepare('UPDATE alerts SET count = count + 1, last_seen = max(last_seen, ?), last_event_id = ? WHERE id = ?');
+    this.incrementStmt = db.prepare('UPDATE alerts SET count = count + ?, last_seen = max(last_seen, ?), last_event_id = ? WHERE id = ?');
     this.statusStmt = db.prepare('UPDATE alerts SET status = ? WHERE id = ?');
     this.addEventStmt = db.prepare('INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?, ?)');
     this.eventCountStmt = db.prepare('SELECT count(*) AS n FROM alert_events WHERE alert_id = ?');
@@ -60,7 +60,7 @@ export class SqliteAlertStore implements AlertStore {
     const id = this.db.transaction(() => {
       const info = this.insertStmt.run(
         a.ruleId, a.title, a.level, JSON.stringify(a.tags), a.author, a.eventId, eventIds[eventIds.length - 1]!,
-        a.hostName, a.userName, JSON.stringify(a.fields), a.at, a.at, a.kind ?? 'match', groupKey,
+        a.hostName, a.userName, JSON.stringify(a.fields), occurrences(a.count), a.at, a.at, a.kind ?? 'match', groupKey,
         a.group ? JSON.stringify(a.group) : null,
       );
       const id = Number(info.lastInsertRowid);
@@ -75,11 +75,11 @@ export class SqliteAlertStore implements AlertStore {
     return row ? toAlert(row) : undefined;
   }
 
-  increment(id: number, at: number, eventIds: number | readonly number[]): Alert | undefined {
+  increment(id: number, at: number, eventIds: number | readonly number[], n = 1): Alert | undefined {
     const ids = typeof eventIds === 'number' ? [eventIds] : eventIds;
     if (ids.length === 0) throw new RangeError('increment needs at least one event id');
     const changed = this.db.transaction(() => {
-      const info = this.incrementStmt.run(at, ids[ids.length - 1]!, id);
+      const info = this.incrementStmt.run(occurrences(n), at, ids[ids.length - 1]!, id);
       if (info.changes) this.addEvents(id, ids);
       return info.changes > 0;
     })();
@@ -115,6 +115,12 @@ export class SqliteAlertStore implements AlertStore {
       n += this.addEventStmt.run(alertId, e).changes;
     }
   }
+}
+
+function occurrences(n: number | undefined): number {
+  if (n === undefined) return 1;
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`alert occurrences must be a positive integer, got ${n}`);
+  return n;
 }
 
 function toAlert(r: AlertRow): Alert {
