@@ -121,6 +121,7 @@ export class DetectionStage {
     if (this.current || this.closed) throw new VigilError('detect.stage.started', 'the detection stage is already started or closed');
     const runner = this.spawn(this.paths);
     this.current = runner;
+    this.drainPending();
     let report: Omit<LoadReport, 'applied'>;
     try {
       report = await runner.ready;
