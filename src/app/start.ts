@@ -3,12 +3,12 @@
  * adapter, loads rules and wires store -> ingest -> detection -> HTTP API.
  */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { VigilError } from '../core/errors.js';
-import { createApiServer } from '../api/server.js';
+import { createApiServer, type ApiServer } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
+import { isRole } from '../api/permissions.js';
 import { Detector } from '../detect/detector.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
@@ -34,7 +34,7 @@ export interface ServeOptions {
 export interface RunningVigil {
   url: string;
   port: number;
-  server: Server;
+  server: ApiServer;
   stores: Stores;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
@@ -55,12 +55,12 @@ export function ensureAdminToken(stores: Stores, env: Record<string, string | un
   const fromEnv = env['VIGIL_ADMIN_TOKEN'];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv.length < 16) throw new VigilError('app.token.weak', 'VIGIL_ADMIN_TOKEN must be at least 16 characters');
-    stores.tokens.add('admin', hashToken(fromEnv));
+    stores.tokens.add({ name: 'admin', hash: hashToken(fromEnv), role: 'admin' });
     return undefined;
   }
   if (stores.tokens.count() > 0) return undefined;
   const token = generateToken();
-  stores.tokens.add('admin', hashToken(token));
+  stores.tokens.add({ name: 'admin', hash: hashToken(token), role: 'admin' });
   return token;
 }
 
@@ -92,7 +92,11 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     ingest,
     events: stores.events,
     alerts: stores.alerts,
-    tokenKnown: (hash) => stores.tokens.lookup(hash) !== undefined,
+    principalFor: (hash) => {
+      const t = stores.tokens.lookup(hash);
+      if (!t || !isRole(t.role)) return undefined;
+      return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
+    },
     maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;

@@ -104,12 +104,36 @@ export interface AlertStore {
   updateStatus(id: number, status: AlertStatus): Alert | undefined;
 }
 
+export interface NewToken {
+  name: string;
+  /** SHA-256 hex of the token; the token itself is never stored. */
+  hash: string;
+  role: string;
+  /** 'token' (API user token) or 'ingest' (shipper token). */
+  kind?: string;
+  /** Source profile forced on events sent with this token. */
+  profile?: string;
+  /** Epoch ms after which the token no longer works. */
+  expires?: number;
+}
+
+export interface StoredToken {
+  name: string;
+  role: string;
+  kind: string;
+  profile?: string;
+  created: number;
+  expires?: number;
+}
+
 export interface TokenStore {
   count(): number;
-  /** Stores a token by its SHA-256 hex hash only. */
-  add(name: string, hash: string, now?: number): void;
-  /** The token's name when the hash is known. */
-  lookup(hash: string): { name: string } | undefined;
+  add(token: NewToken, now?: number): void;
+  /** The token when the hash is known and not expired. */
+  lookup(hash: string, now?: number): StoredToken | undefined;
+  /** Every token, identified by the first 12 hex digits of its hash. */
+  list(): (StoredToken & { id: string })[];
+  remove(id: string): boolean;
 }
 
 /** One data folder's stores; `transaction` runs `fn` atomically across them. */

@@ -3,29 +3,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { VigilError } from '../../core/errors.js';
-import type { Stores, TokenStore } from '../ports.js';
+import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteEventStore } from './events.js';
+import { SqliteTokenStore } from './tokens.js';
 import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteEventStore } from './events.js';
+export { SqliteTokenStore } from './tokens.js';
 
 export const DB_FILE = 'vigil.db';
-
-class SqliteTokenStore implements TokenStore {
-  constructor(private readonly db: Database.Database) {}
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
-  }
-  add(name: string, hash: string, now: number = Date.now()): void {
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new VigilError('storage.token.hash', 'token hash must be SHA-256 hex');
-    this.db.prepare('INSERT OR IGNORE INTO tokens (hash, name, created) VALUES (?, ?, ?)').run(hash, name, now);
-  }
-  lookup(hash: string): { name: string } | undefined {
-    return this.db.prepare('SELECT name FROM tokens WHERE hash = ?').get(hash) as { name: string } | undefined;
-  }
-}
 
 /** Opens (creating if needed) the store in `dir`; `':memory:'` gives a throwaway in-memory store. */
 export function openSqliteStores(dir: string): Stores {
