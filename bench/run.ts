@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchSigma } from './sigma.js';
+import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
+    ['detect', benchDetect],
     ['syslog', benchSyslog],
     ['serve', benchServe],
   ];

@@ -71,6 +71,7 @@ test('an ingested Sysmon event raises an alert; the same rule and host again inc
   const r = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body });
   assert.equal(r.status, 200);
   assert.deepEqual(await r.json(), { accepted: 2, rejected: 0, errors: [] });
+  await vigil.detection.stage.idle();
 
   const list = await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { total: number; alerts: Array<Record<string, unknown>> };
   assert.equal(list.total, 1);
@@ -91,6 +92,7 @@ test('an ingested Sysmon event raises an alert; the same rule and host again inc
   // JSON array body too.
   const again = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: auth, body: JSON.stringify([sysmonEvent('C:\\Windows\\System32\\whoami.exe')]) });
   assert.equal(again.status, 200);
+  await vigil.detection.stage.idle();
   const one = await (await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { headers: auth })).json() as Record<string, unknown>;
   assert.equal(one['count'], 2);
   assert.equal((await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { total: number }).total, 1);
@@ -159,4 +161,23 @@ test('the real curl binary can ingest and read alerts', async (t) => {
   assert.deepEqual(JSON.parse(stdout), { accepted: 1, rejected: 0, errors: [] });
   const code = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${vigil.url}/api/v1/alerts`]);
   assert.equal(code.stdout, '401');
+});
+
+test('POST /api/v1/rules/reload picks up a new rule without a restart; a broken file is reported', async () => {
+  writeFileSync(join(dir, 'rules', 'notepad.yml'), RULE.replace('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444').replace('Whoami via Sysmon', 'Notepad via Sysmon').replace('whoami.exe', 'notepad.exe'));
+  writeFileSync(join(dir, 'rules', 'broken.yml'), 'title: broken\ndetection: [\n');
+  assert.equal((await fetch(`${vigil.url}/api/v1/rules/reload`, { method: 'POST' })).status, 401);
+  const r = await fetch(`${vigil.url}/api/v1/rules/reload`, { method: 'POST', headers: auth });
+  assert.equal(r.status, 200);
+  const report = await r.json() as { loaded: number; applied: boolean; errors: { file: string; line?: number }[] };
+  assert.equal(report.loaded, 2);
+  assert.equal(report.applied, true);
+  assert.equal(report.errors.length, 1);
+  assert.match(report.errors[0]!.file, /broken\.yml$/);
+  assert.ok(report.errors[0]!.line);
+  await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: auth, body: JSON.stringify(sysmonEvent('C:\\Windows\\notepad.exe')) });
+  await vigil.detection.stage.idle();
+  const list = await (await fetch(`${vigil.url}/api/v1/alerts?limit=500`, { headers: auth })).json() as { alerts: { ruleId: string }[] };
+  assert.ok(list.alerts.some((a) => a.ruleId === '44444444-4444-4444-8444-444444444444'));
+  rmSync(join(dir, 'rules', 'broken.yml'));
 });

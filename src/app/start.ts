@@ -11,15 +11,13 @@ import { generateToken, hashToken } from '../api/auth.js';
 import type { AuditLog } from '../audit/log.js';
 import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
-import { Detector } from '../detect/detector.js';
-import { AutoEngine } from '../sigma/engine/auto.js';
-import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
 import { VigilMetrics } from '../metrics/vigil-metrics.js';
 import { metricsRoutes } from '../api/routes/metrics.js';
-import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
+import { StreamingDetection, reloadRoutes } from './detection.js';
+import type { LoadReport } from '../detect/types.js';
 import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
 import { durationMs, type SyslogListenerConfig } from './config.js';
 import { wireIdentity } from './identity.js';
@@ -39,8 +37,8 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** Ingest queue bounds and commit size. */
   ingest?: PipelineOptions;
-  /** In-process detection stage tuning. */
-  detection?: SyncDetectionOptions;
+  /** Detection stage tuning: in-flight bound and alert grouping window. */
+  detection?: { maxInFlight?: number; groupWindowMs?: number };
   /** Syslog listeners (UDP, TCP, TLS); none by default. */
   syslog?: SyslogListenerConfig[];
   /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
@@ -62,6 +60,9 @@ export interface RunningVigil {
   audit: AuditLog;
   identity: Identity;
   rules: { loaded: number; errors: number };
+  detection: StreamingDetection;
+  /** Reloads the rules from the same paths (API route and SIGHUP); events keep flowing meanwhile. */
+  reloadRules(): Promise<LoadReport>;
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
   close(): Promise<void>;
@@ -95,10 +96,6 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const dataDir = resolve(options.dataDir ?? './data');
   const rulePaths = options.rules && options.rules.length ? options.rules : defaultRulePaths();
 
-  const set = loadRules(rulePaths);
-  log(`vigil: loaded ${set.rules.length} rules from ${set.files} files (${set.errors.length} errors)`);
-  const engine = new AutoEngine(set.rules);
-
   const stores = openSqliteStores(dataDir);
   let generatedToken: string | undefined;
   try {
@@ -112,7 +109,6 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   }
 
   const metrics = new VigilMetrics();
-  metrics.setRulesLoaded(set.rules.length);
   const onError = (message: string, err: unknown): void => log(`vigil: ${message}: ${(err as Error)?.message ?? String(err)}`);
   const env = options.env ?? process.env;
   const { audit, identity, authenticate, routes: identityRoutes } = wireIdentity(stores, {
@@ -122,15 +118,33 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
   }
 
-  const detector = new Detector(engine, stores.alerts);
-  const detection = new SyncDetectionStage(detector, stores, metrics, { onError, ...options.detection });
+  const detection = new StreamingDetection({
+    rules: rulePaths, alerts: stores.alerts, transaction: stores.transaction, ...options.detection,
+    onError: (err) => log(`vigil: detection: ${err.describe()}`),
+  }, metrics);
+  let ruleReport: LoadReport;
+  try {
+    ruleReport = await detection.start();
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
+  metrics.setRulesLoaded(ruleReport.loaded);
+  log(`vigil: loaded ${ruleReport.loaded} rules from ${ruleReport.files} files (${ruleReport.errors.length} errors)`);
+  for (const e of ruleReport.errors.slice(0, 20)) log(`vigil: rule error: ${e.file ?? ''}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`);
+  const reloadRules = async (): Promise<LoadReport> => {
+    const report = await detection.reload(rulePaths);
+    metrics.setRulesLoaded(detection.report?.loaded ?? 0);
+    log(`vigil: rules reloaded: ${report.loaded} rules, ${report.errors.length} errors${report.applied ? '' : ' (not applied: the previous rules stay)'}`);
+    return report;
+  };
   const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
   const server = createApiServer({
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
     authenticate,
-    extraRoutes: [...identityRoutes, ...metricsRoutes(metrics)],
+    extraRoutes: [...identityRoutes, ...metricsRoutes(metrics), ...reloadRoutes(reloadRules)],
     maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;
@@ -177,7 +191,8 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
 
   return {
     url, port, server, stores, pipeline, metrics, syslog, audit, identity, generatedToken,
-    rules: { loaded: set.rules.length, errors: set.errors.length },
+    rules: { loaded: ruleReport.loaded, errors: ruleReport.errors.length },
+    detection, reloadRules,
     close: async () => {
       // Stop taking connections, let queued events commit and detect, then close the store.
       for (const s of syslog) await s.listener.close();

@@ -1,11 +1,14 @@
 /**
- * Streaming detection: each stored event goes through the Sigma engine; every match becomes an alert,
- * or one more occurrence of an open alert of the same rule and host seen within the grouping window.
+ * Synchronous detection on the calling thread: each stored event goes through the Sigma engine and
+ * every match becomes an alert or one more occurrence of an open one (see writeAlert). DetectionStage
+ * is the streaming, off-thread version with correlations; this stays for callers that want neither.
  */
 import type { EventObject, LogSource } from '../core/event.js';
 import type { EcsCore } from '../formats/profiles/types.js';
 import type { MatchOptions, RuleMatch } from '../sigma/engine/types.js';
-import type { Alert, AlertStore } from '../storage/ports.js';
+import type { AlertStore } from '../storage/ports.js';
+import { DEFAULT_GROUP_WINDOW_MS, writeAlert, type WrittenAlert } from './alert-writer.js';
+import { matchAlert } from './runtime.js';
 
 /** What the detector needs of a rule engine (AutoEngine fits). */
 export interface Matcher {
@@ -27,13 +30,9 @@ export interface DetectorOptions {
   includeCorrelationOnly?: boolean;
 }
 
-export interface DetectionOutcome {
-  alert: Alert;
-  /** False when the match was grouped into an existing alert. */
-  created: boolean;
-}
+export type DetectionOutcome = WrittenAlert;
 
-export const DEFAULT_GROUP_WINDOW_MS = 10 * 60_000;
+export { DEFAULT_GROUP_WINDOW_MS };
 
 export class Detector {
   private readonly windowMs: number;
@@ -48,10 +47,7 @@ export class Detector {
     this.windowMs = options.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS;
   }
 
-  /**
-   * Matches the events and records alerts, at ingest time `now` (grouping uses ingest time, so
-   * replayed old events still group with each other). An event the engine throws on is counted and skipped.
-   */
+  /** Matches the events and records alerts at ingest time `now`. An event the engine throws on is counted and skipped. */
   process(events: readonly DetectableEvent[], now: number = Date.now()): DetectionOutcome[] {
     const out: DetectionOutcome[] = [];
     for (const event of events) {
@@ -65,7 +61,7 @@ export class Detector {
       for (const m of matches) {
         if (m.correlationOnly && !this.options.includeCorrelationOnly) continue;
         this.matched++;
-        out.push(this.record(m, event, now));
+        out.push(writeAlert(this.alerts, matchAlert(m, event), now, this.windowMs));
       }
     }
     return out;
@@ -73,27 +69,5 @@ export class Detector {
 
   stats(): { matched: number; failures: number } {
     return { matched: this.matched, failures: this.failures };
-  }
-
-  private record(m: RuleMatch, event: DetectableEvent, now: number): DetectionOutcome {
-    const hostName = event.core['host.name'] ?? null;
-    const open = this.alerts.findGroupable(m.ruleId, hostName, now - this.windowMs);
-    if (open) {
-      const alert = this.alerts.increment(open.id, now, event.id);
-      if (alert) return { alert, created: false };
-    }
-    const alert = this.alerts.insert({
-      ruleId: m.ruleId,
-      title: m.title,
-      level: m.level ?? null,
-      tags: m.tags,
-      author: m.author ?? null,
-      eventId: event.id,
-      hostName,
-      userName: event.core['user.name'] ?? null,
-      fields: m.fields.slice(0, 32),
-      at: now,
-    });
-    return { alert, created: true };
   }
 }

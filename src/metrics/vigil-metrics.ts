@@ -29,7 +29,7 @@ export class VigilMetrics implements IngestObserver, DetectionObserver {
     this.rejectedTotal = new Counter({ name: 'vigil_events_rejected_total', help: 'Inputs refused as bad (no profile could normalize them)', labelNames: ['source'], registers });
     this.queueDepthGauge = new Gauge({ name: 'vigil_ingest_queue_depth', help: 'Events waiting for a commit', registers });
     this.commitSeconds = new Histogram({ name: 'vigil_ingest_commit_seconds', help: 'Duration of one group commit (store transaction)', buckets: COMMIT_BUCKETS, registers });
-    this.detectionLatency = new Histogram({ name: 'vigil_detection_latency_seconds', help: 'Time from an event\'s receipt to its alert being recorded', buckets: LATENCY_BUCKETS, registers });
+    this.detectionLatency = new Histogram({ name: 'vigil_detection_latency_seconds', help: 'Time from an event\'s receipt to its detection being done (its alerts written)', buckets: LATENCY_BUCKETS, registers });
     this.alertsTotal = new Counter({ name: 'vigil_alerts_total', help: 'Rule matches recorded as alerts (new alerts and occurrences grouped into open ones)', labelNames: ['level'], registers });
     this.rulesLoaded = new Gauge({ name: 'vigil_rules_loaded', help: 'Sigma rules loaded', registers });
     const listeners = (): typeof this.syslogListeners => this.syslogListeners;

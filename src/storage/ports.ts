@@ -41,21 +41,38 @@ export interface EventStore {
 export type AlertStatus = 'open' | 'acknowledged' | 'closed';
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'closed'];
 
+/** A detection rule's match, or a correlation rule that fired over several events. */
+export type AlertKind = 'match' | 'correlation';
+
+/** Event ids kept per alert (the count keeps growing beyond it). */
+export const MAX_ALERT_EVENTS = 100;
+
 export interface NewAlert {
   ruleId: string;
   title: string;
   level: string | null;
   tags: string[];
   author: string | null;
+  /** The first matching event. */
   eventId: number;
+  /** Every matching event (a correlation's contributions), `eventId` first when omitted; at most MAX_ALERT_EVENTS kept. */
+  eventIds?: readonly number[];
   hostName: string | null;
   userName: string | null;
   fields: { field: string; value: string }[];
+  /** Default 'match'. */
+  kind?: AlertKind;
+  /** What alerts of one rule group on: host.name for matches (the default), the group-by values for correlations. */
+  groupKey?: string | null;
+  /** Correlation group-by field -> value. */
+  group?: Record<string, string>;
+  /** Occurrences this alert starts with (several matches of one batch written at once). Default 1. */
+  count?: number;
   /** Epoch ms. */
   at: number;
 }
 
-export interface Alert extends Omit<NewAlert, 'at'> {
+export interface Alert extends Omit<NewAlert, 'at' | 'eventIds' | 'kind' | 'groupKey' | 'group' | 'count'> {
   id: number;
   status: AlertStatus;
   count: number;
@@ -63,6 +80,11 @@ export interface Alert extends Omit<NewAlert, 'at'> {
   lastSeen: number;
   /** Event that last matched (eventId is the first one). */
   lastEventId: number;
+  kind: AlertKind;
+  groupKey: string | null;
+  group: Record<string, string> | null;
+  /** Matching events in the order seen, at most MAX_ALERT_EVENTS (the first ones). */
+  eventIds: number[];
 }
 
 export interface AlertListQuery {
@@ -73,10 +95,10 @@ export interface AlertListQuery {
 
 export interface AlertStore {
   insert(alert: NewAlert): Alert;
-  /** The newest non-closed alert of this rule and host seen at or after `since` (epoch ms). */
-  findGroupable(ruleId: string, hostName: string | null, since: number): Alert | undefined;
-  /** Adds one occurrence to an alert. */
-  increment(id: number, at: number, eventId: number): Alert | undefined;
+  /** The newest non-closed alert of this rule and group key (host.name for matches) seen at or after `since` (epoch ms). */
+  findGroupable(ruleId: string, groupKey: string | null, since: number): Alert | undefined;
+  /** Adds occurrences (default 1) to an alert, with the event(s) behind them (the last one becomes lastEventId). */
+  increment(id: number, at: number, eventIds: number | readonly number[], occurrences?: number): Alert | undefined;
   list(query?: AlertListQuery): { total: number; alerts: Alert[] };
   get(id: number): Alert | undefined;
   updateStatus(id: number, status: AlertStatus): Alert | undefined;

@@ -52,6 +52,8 @@ export function registerServeCommands(program: Command): void {
       const stop = (): void => {
         void vigil.close().then(() => process.exit(0));
       };
+      // SIGHUP reloads the rules, as daemons do; events keep flowing while the new set compiles.
+      process.on('SIGHUP', () => { void vigil.reloadRules().catch((err: unknown) => process.stderr.write(`vigil: rule reload failed: ${String(err)}\n`)); });
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

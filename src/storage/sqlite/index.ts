@@ -10,7 +10,7 @@ import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
-import { DDL, SCHEMA_VERSION } from './schema.js';
+import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteEventStore } from './events.js';
@@ -42,6 +42,7 @@ export function openSqliteStores(dir: string): Stores {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
+  migrateAlerts(db);
   db.exec(DDL);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return {

@@ -1,9 +1,16 @@
+import type Database from 'better-sqlite3';
+
 /**
  * DDL of the embedded store. The events table follows DEFAULT_SCHEMA of src/query (table `events`,
  * key `id`, JSON column `raw`, one column per mapped ECS field, FTS5 index `events_fts`), so hunt
  * queries compiled by compileHunt run against it unchanged.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+const ALERT_INDEXES = `
+CREATE INDEX IF NOT EXISTS alerts_group_key ON alerts (rule_id, group_key, last_seen);
+CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
+`;
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -38,10 +45,17 @@ CREATE TABLE IF NOT EXISTS alerts (
   status TEXT NOT NULL DEFAULT 'open',
   count INTEGER NOT NULL DEFAULT 1,
   first_seen INTEGER NOT NULL,
-  last_seen INTEGER NOT NULL
+  last_seen INTEGER NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'match',
+  group_key TEXT,
+  grp TEXT
 );
-CREATE INDEX IF NOT EXISTS alerts_group ON alerts (rule_id, host_name, last_seen);
-CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
+${ALERT_INDEXES}
+CREATE TABLE IF NOT EXISTS alert_events (
+  alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, event_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS tokens (
   hash TEXT PRIMARY KEY,
@@ -49,3 +63,27 @@ CREATE TABLE IF NOT EXISTS tokens (
   created INTEGER NOT NULL
 );
 `;
+
+/**
+ * v1 -> v2: alerts group on a group key (host.name for matches, as v1 grouped) and keep their events in
+ * alert_events. Runs before DDL (whose indexes need the new columns); judged by the columns present,
+ * not the version number, so it is safe to run on any database.
+ */
+export function migrateAlerts(db: Database.Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('alerts')").all() as { name: string }[];
+  if (columns.length === 0 || columns.some((c) => c.name === 'group_key')) return;
+  db.transaction(() => db.exec(`
+ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'match';
+ALTER TABLE alerts ADD COLUMN group_key TEXT;
+ALTER TABLE alerts ADD COLUMN grp TEXT;
+UPDATE alerts SET group_key = host_name;
+DROP INDEX IF EXISTS alerts_group;
+CREATE TABLE IF NOT EXISTS alert_events (
+  alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, event_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, event_id FROM alerts;
+INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, last_event_id FROM alerts;
+`))();
+}

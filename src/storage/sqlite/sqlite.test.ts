@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileHunt } from '../../query/sql/compile.js';
 import { DEFAULT_SCHEMA } from '../../query/sql/schema.js';
-import { openSqliteStores } from './index.js';
+import Database from 'better-sqlite3';
+import { MAX_ALERT_EVENTS } from '../ports.js';
+import { DB_FILE, openSqliteStores } from './index.js';
 
 const T = Date.UTC(2025, 0, 1);
 
@@ -75,4 +77,52 @@ test('tokens: only hashes are stored, with role, kind, profile and expiry', () =
   assert.ok(stores.tokens.remove('cccccccccccc'));
   assert.equal(stores.tokens.lookup(ingest, 0), undefined);
   stores.close();
+});
+
+test('alerts: group keys, correlation groups and their events, bounded per alert', () => {
+  const stores = openSqliteStores(':memory:');
+  const base = { ruleId: 'c1', title: 'C', level: 'high', tags: [], author: null, hostName: 'h', userName: 'u', fields: [] };
+  const a = stores.alerts.insert({ ...base, eventId: 3, eventIds: [3, 5, 9], kind: 'correlation', groupKey: '{"user":"u"}', group: { user: 'u' }, at: T });
+  assert.deepEqual([a.kind, a.groupKey, a.group, a.eventIds, a.eventId, a.lastEventId], ['correlation', '{"user":"u"}', { user: 'u' }, [3, 5, 9], 3, 9]);
+  assert.equal(stores.alerts.findGroupable('c1', 'h', T - 1), undefined, 'groups on the group key, not the host');
+  assert.equal(stores.alerts.findGroupable('c1', '{"user":"u"}', T - 1)?.id, a.id);
+  const many = Array.from({ length: 2 * MAX_ALERT_EVENTS }, (_, i) => 100 + i);
+  const b = stores.alerts.increment(a.id, T + 1, many)!;
+  assert.equal(b.count, 2);
+  assert.equal(b.lastEventId, 100 + 2 * MAX_ALERT_EVENTS - 1);
+  assert.equal(b.eventIds.length, MAX_ALERT_EVENTS);
+  assert.deepEqual(b.eventIds.slice(0, 4), [3, 5, 9, 100]);
+  const plain = stores.alerts.insert({ ...base, ruleId: 'r', eventId: 1, at: T });
+  assert.deepEqual([plain.kind, plain.groupKey, plain.group, plain.eventIds], ['match', 'h', null, [1]]);
+  assert.equal(stores.alerts.increment(999, T, 1), undefined);
+  stores.close();
+});
+
+test('a v1 data folder is migrated: its alerts keep grouping by host and list their events', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-sqlite-v1-'));
+  try {
+    const v1 = new Database(join(dir, DB_FILE));
+    v1.exec(`CREATE TABLE alerts (id INTEGER PRIMARY KEY, rule_id TEXT NOT NULL, title TEXT NOT NULL, level TEXT, tags TEXT NOT NULL,
+      author TEXT, event_id INTEGER NOT NULL, last_event_id INTEGER NOT NULL, host_name TEXT, user_name TEXT, fields TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'open', count INTEGER NOT NULL DEFAULT 1, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL);
+      CREATE INDEX alerts_group ON alerts (rule_id, host_name, last_seen);
+      CREATE INDEX alerts_status ON alerts (status, id);
+      INSERT INTO alerts VALUES (1, 'r1', 'R', 'high', '["t"]', 'a', 10, 12, 'h1', 'bob', '[]', 'acknowledged', 2, ${T}, ${T + 5});
+      PRAGMA user_version = 1;`);
+    v1.close();
+    const stores = openSqliteStores(dir);
+    const a = stores.alerts.get(1)!;
+    assert.deepEqual([a.ruleId, a.status, a.count, a.kind, a.groupKey, a.eventIds, a.lastEventId], ['r1', 'acknowledged', 2, 'match', 'h1', [10, 12], 12]);
+    assert.equal(stores.alerts.findGroupable('r1', 'h1', T)?.id, 1);
+    assert.equal(stores.alerts.increment(1, T + 6, 13)?.count, 3);
+    stores.close();
+    const db = new Database(join(dir, DB_FILE));
+    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    db.close();
+    const again = openSqliteStores(dir);
+    assert.deepEqual(again.alerts.get(1)?.eventIds, [10, 12, 13], 'reopening does not migrate twice');
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
