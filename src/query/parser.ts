@@ -1,6 +1,6 @@
 import type { Expr, MatchTerm, QueryAst, RangeBound, RangeTerm, Span, Stage, Term, TextTerm } from './ast.js';
 import { Cursor } from './cursor.js';
-import { excerpt, queryError, QueryErrorCode } from './errors.js';
+import { excerpt, queryError, QueryErrorCode, withToken } from './errors.js';
 import { FIELD_NAME_RULE, isValidFieldName } from './fieldname.js';
 import { describeToken, type LexMode, type Token } from './lexer.js';
 import { resolveLimits, type QueryLimits } from './limits.js';
@@ -13,9 +13,17 @@ interface Group {
 
 /**
  * Parses hunt query text into an AST. Throws `VigilError` (`query.syntax`, `query.limit`) carrying the
- * 1-based column; never recurses deeper than `limits.maxDepth`, so hostile input cannot exhaust the stack.
+ * 1-based column and the offending token (`location.token`); never recurses deeper than `limits.maxDepth`, so hostile input cannot exhaust the stack.
  */
 export function parseQuery(text: string, limits?: Partial<QueryLimits>): QueryAst {
+  try {
+    return parse(text, limits);
+  } catch (err) {
+    throw withToken(err, text);
+  }
+}
+
+function parse(text: string, limits?: Partial<QueryLimits>): QueryAst {
   const resolved = resolveLimits(limits);
   if (text.length > resolved.maxLength || Buffer.byteLength(text, 'utf8') > resolved.maxLength) {
     throw queryError(QueryErrorCode.limit, `query is longer than ${resolved.maxLength} bytes`);
