@@ -2,7 +2,11 @@ import type Database from 'better-sqlite3';
 import type { LogSource } from '../../core/event.js';
 import type { EcsCore } from '../../formats/profiles/types.js';
 import type { CompiledQuery } from '../../query/sql/compile.js';
-import type { EventStore, NewEvent, SearchResult, StoredEvent } from '../ports.js';
+import type { TimeRange } from '../../query/time.js';
+import type { EventStore, NewEvent, ScanOptions, SearchResult, StoredEvent } from '../ports.js';
+
+const DEFAULT_SCAN_BATCH = 1000;
+const MAX_SCAN_BATCH = 10_000;
 
 interface EventRow {
   id: number;
@@ -50,6 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly selectOne: Database.Statement;
+  private readonly selectPage: Database.Statement;
   private readonly appendAll: (events: readonly NewEvent[], now: number) => number[];
 
   constructor(private readonly db: Database.Database) {
@@ -60,6 +65,9 @@ export class SqliteEventStore implements EventStore {
     );
     this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
     this.selectOne = db.prepare('SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id = ?');
+    this.selectPage = db.prepare(
+      'SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE ts >= ? AND ts < ? AND id > ? ORDER BY id LIMIT ?',
+    );
     this.appendAll = db.transaction((events: readonly NewEvent[], now: number): number[] => {
       const ids: number[] = [];
       for (const e of events) {
@@ -91,6 +99,27 @@ export class SqliteEventStore implements EventStore {
     if (query.kind === 'rows') return { kind: 'rows', columns: query.columns ?? [], rows };
     return { kind: 'events', events: rows.map((r) => toStored(r as unknown as EventRow)) };
   }
+
+  /**
+   * Keyset paging on id: every batch is its own short statement, so no read stays open across the
+   * caller's awaits and ingest keeps writing meanwhile (events appended during the scan may be seen).
+   */
+  *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
+    const size = scanBatchSize(options);
+    let after = 0;
+    for (;;) {
+      const rows = this.selectPage.all(range.from, range.to, after, size) as EventRow[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.id;
+      yield rows.map(toStored);
+      if (rows.length < size) return;
+    }
+  }
+}
+
+function scanBatchSize(options: ScanOptions): number {
+  const n = options.batchSize ?? DEFAULT_SCAN_BATCH;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_SCAN_BATCH) : DEFAULT_SCAN_BATCH;
 }
 
 function toStored(row: EventRow): StoredEvent {
