@@ -7,9 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
+import { ruleRoutes } from '../api/routes/rules.js';
 import { generateToken, hashToken } from '../api/auth.js';
 import { isRole } from '../api/permissions.js';
 import { Detector } from '../detect/detector.js';
+import type { RetrohuntLimits } from '../detect/retrohunt.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
@@ -29,6 +31,8 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Caps of `POST /api/v1/rules/:id/retrohunt` (matches returned, events scanned, time). */
+  retrohunt?: Partial<RetrohuntLimits>;
 }
 
 export interface RunningVigil {
@@ -98,6 +102,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
     },
     maxBodyBytes: options.maxBodyBytes,
+    extraRoutes: ruleRoutes({ rules: () => set.rules, events: stores.events, retrohunt: options.retrohunt }),
   });
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;

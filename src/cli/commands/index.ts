@@ -3,6 +3,7 @@ import { registerEvtxCommands } from './evtx.js';
 import { registerHuntCommands } from './hunt.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSigmaCommands } from './sigma.js';
+import { registerSearchCommands } from './search.js';
 import { registerServeCommands } from './serve.js';
 
 /** Every command group registers itself here; one line per group. */
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerEvtxCommands(program);
   registerServeCommands(program);
   registerHuntCommands(program);
+  registerSearchCommands(program);
 }
