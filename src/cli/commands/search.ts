@@ -87,7 +87,8 @@ async function search(query: string, opts: SearchOptions): Promise<number> {
       signal: AbortSignal.timeout(opts.timeout * 1000),
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    const inner = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = (err as Error).name === 'TimeoutError' ? `no answer within ${opts.timeout} s` : inner?.code ?? inner?.message ?? (err as Error).message;
     throw new VigilError('cli.search.connect', `cannot reach Vigil at ${endpoint.origin}: ${cause}`);
   }
   const text = await response.text();
