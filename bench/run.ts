@@ -2,6 +2,7 @@ import { writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { benchRetrohunt } from './retrohunt.js';
 import { benchSigma } from './sigma.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
+    ['retrohunt', benchRetrohunt],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

@@ -126,6 +126,25 @@ test('a syntax error prints the query with a caret under the column and exits 1'
   assert.match(time.stderr, /^vigil: query\.time: --from: expected a time/);
 });
 
+test('POST /api/v1/search answers a query error as 400 {error: {code, message, column, token}}', async () => {
+  const r = await fetch(`${vigil.url}/api/v1/search`, {
+    method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: 'user.name:alice | bogus 3' }),
+  });
+  assert.equal(r.status, 400);
+  assert.deepEqual(await r.json(), {
+    error: {
+      code: 'query.syntax',
+      message: "unknown pipe command 'bogus' (known: fields, head, sort, stats, timechart, where) at column 19",
+      column: 19,
+      token: 'bogus',
+    },
+  });
+  const limited = await fetch(`${vigil.url}/api/v1/search`, {
+    method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: '* | head 100', limit: 2 }),
+  });
+  assert.equal(((await limited.json()) as { events: unknown[] }).events.length, 2);
+});
+
 test('a missing or wrong token, or no server, is a clear error and the token is never printed', async () => {
   const none = await cli(['*'], {});
   assert.equal(none.code, 1);

@@ -55,6 +55,7 @@ export class SqliteEventStore implements EventStore {
   private readonly insertFts: Database.Statement;
   private readonly selectOne: Database.Statement;
   private readonly selectPage: Database.Statement;
+  private readonly selectIdBounds: Database.Statement;
   private readonly appendAll: (events: readonly NewEvent[], now: number) => number[];
 
   constructor(private readonly db: Database.Database) {
@@ -65,9 +66,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
     this.selectOne = db.prepare('SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id = ?');
+    // `+ts` keeps SQLite on the rowid range: with the ts index it would sort the whole range per page.
     this.selectPage = db.prepare(
-      'SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE ts >= ? AND ts < ? AND id > ? ORDER BY id LIMIT ?',
+      'SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?',
     );
+    this.selectIdBounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events WHERE ts >= ? AND ts < ?');
     this.appendAll = db.transaction((events: readonly NewEvent[], now: number): number[] => {
       const ids: number[] = [];
       for (const e of events) {
@@ -101,14 +104,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   /**
-   * Keyset paging on id: every batch is its own short statement, so no read stays open across the
-   * caller's awaits and ingest keeps writing meanwhile (events appended during the scan may be seen).
+   * Keyset paging on id between the range's first and last id (read once from the ts index): every
+   * batch is its own short statement, so no read stays open across the caller's awaits and ingest keeps
+   * writing meanwhile. Events appended after the scan started are not part of it.
    */
   *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
     const size = scanBatchSize(options);
-    let after = 0;
+    const bounds = this.selectIdBounds.get(range.from, range.to) as { lo: number | null; hi: number | null };
+    if (bounds.lo === null || bounds.hi === null) return;
+    let after = bounds.lo - 1;
     for (;;) {
-      const rows = this.selectPage.all(range.from, range.to, after, size) as EventRow[];
+      const rows = this.selectPage.all(after, bounds.hi, range.from, range.to, size) as EventRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1]!.id;
       yield rows.map(toStored);
