@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchRetrohunt } from './retrohunt.js';
 import { benchSigma } from './sigma.js';
+import { benchSyslog } from './syslog.js';
+import { benchServe } from './serve.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
+    ['syslog', benchSyslog],
+    ['serve', benchServe],
     ['retrohunt', benchRetrohunt],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -16,7 +16,12 @@ import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
-import { createIngest } from './ingest.js';
+import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
+import { VigilMetrics } from '../metrics/vigil-metrics.js';
+import { metricsRoutes } from '../api/routes/metrics.js';
+import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
+import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
+import { durationMs, type SyslogListenerConfig } from './config.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -33,6 +38,12 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** Caps of `POST /api/v1/rules/:id/retrohunt` (matches returned, events scanned, time). */
   retrohunt?: Partial<RetrohuntLimits>;
+  /** Ingest queue bounds and commit size. */
+  ingest?: PipelineOptions;
+  /** In-process detection stage tuning. */
+  detection?: SyncDetectionOptions;
+  /** Syslog listeners (UDP, TCP, TLS); none by default. */
+  syslog?: SyslogListenerConfig[];
 }
 
 export interface RunningVigil {
@@ -40,6 +51,10 @@ export interface RunningVigil {
   port: number;
   server: ApiServer;
   stores: Stores;
+  pipeline: IngestPipeline;
+  metrics: VigilMetrics;
+  /** Bound syslog listeners, in the order configured, with their ports. */
+  syslog: { protocol: string; port: number; listener: SyslogListener }[];
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -90,10 +105,14 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     print(`vigil: admin token (shown once, store it now): ${generatedToken}`);
   }
 
+  const metrics = new VigilMetrics();
+  metrics.setRulesLoaded(set.rules.length);
+  const onError = (message: string, err: unknown): void => log(`vigil: ${message}: ${(err as Error)?.message ?? String(err)}`);
   const detector = new Detector(engine, stores.alerts);
-  const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
+  const detection = new SyncDetectionStage(detector, stores, metrics, { onError, ...options.detection });
+  const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
   const server = createApiServer({
-    ingest,
+    ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
     principalFor: (hash) => {
@@ -102,7 +121,10 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
     },
     maxBodyBytes: options.maxBodyBytes,
-    extraRoutes: ruleRoutes({ rules: () => set.rules, events: stores.events, retrohunt: options.retrohunt }),
+    extraRoutes: [
+      ...metricsRoutes(metrics),
+      ...ruleRoutes({ rules: () => set.rules, events: stores.events, retrohunt: options.retrohunt }),
+    ],
   });
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
@@ -114,20 +136,50 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       server.listen(options.port ?? DEFAULT_PORT, host, () => { server.off('error', fail); ok(); });
     });
   } catch (err) {
+    await pipeline.close();
     stores.close();
     throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
   }
   const port = (server.address() as AddressInfo).port;
+  const syslog: RunningVigil['syslog'] = [];
+  try {
+    for (const l of options.syslog ?? []) {
+      const common = {
+        port: l.port, host: l.host, maxMessageBytes: l.maxMessageBytes, maxConnections: l.maxConnections,
+        idleTimeoutMs: durationMs(l.idleTimeout), log: (line: string) => log(`vigil: ${line}`),
+        ...(l.profile === undefined ? {} : { profile: l.profile }),
+      };
+      const listener = l.protocol === 'udp'
+        ? new UdpSyslogListener(pipeline, common)
+        : new TcpSyslogListener(pipeline, l.protocol === 'tls' && l.tls ? { ...common, tls: l.tls } : common);
+      const bound = await listener.start();
+      syslog.push({ protocol: l.protocol, port: bound.port, listener });
+      metrics.watchSyslog(listener);
+      log(`vigil: syslog ${l.protocol} on ${l.host}:${bound.port}`);
+    }
+  } catch (err) {
+    for (const s of syslog) await s.listener.close();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await pipeline.close();
+    stores.close();
+    throw err;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, generatedToken,
+    url, port, server, stores, pipeline, metrics, syslog, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
-    close: () => new Promise<void>((ok) => {
+    close: async () => {
+      // Stop taking connections, let queued events commit and detect, then close the store.
+      for (const s of syslog) await s.listener.close();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeIdleConnections();
+      await pipeline.close();
       server.closeAllConnections();
-      server.close(() => { stores.close(); ok(); });
-    }),
+      await closed;
+      stores.close();
+    },
   };
 }
