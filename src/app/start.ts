@@ -9,7 +9,9 @@ import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { ruleRoutes } from '../api/routes/rules.js';
 import { generateToken, hashToken } from '../api/auth.js';
-import { isRole } from '../api/permissions.js';
+import type { AuditLog } from '../audit/log.js';
+import { SYSTEM_ACTOR } from '../audit/log.js';
+import type { Identity, SessionOptions } from '../identity/index.js';
 import { Detector } from '../detect/detector.js';
 import type { RetrohuntLimits } from '../detect/retrohunt.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
@@ -22,6 +24,7 @@ import { metricsRoutes } from '../api/routes/metrics.js';
 import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
 import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
 import { durationMs, type SyslogListenerConfig } from './config.js';
+import { wireIdentity } from './identity.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -44,6 +47,10 @@ export interface ServeOptions {
   detection?: SyncDetectionOptions;
   /** Syslog listeners (UDP, TCP, TLS); none by default. */
   syslog?: SyslogListenerConfig[];
+  /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
+  session?: SessionOptions;
+  /** Session cookies get `Secure` (behind a TLS proxy); also VIGIL_SECURE_COOKIES=1. */
+  secureCookies?: boolean;
 }
 
 export interface RunningVigil {
@@ -55,6 +62,9 @@ export interface RunningVigil {
   metrics: VigilMetrics;
   /** Bound syslog listeners, in the order configured, with their ports. */
   syslog: { protocol: string; port: number; listener: SyslogListener }[];
+  /** The audit log every service records its changes in. */
+  audit: AuditLog;
+  identity: Identity;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -108,6 +118,14 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const metrics = new VigilMetrics();
   metrics.setRulesLoaded(set.rules.length);
   const onError = (message: string, err: unknown): void => log(`vigil: ${message}: ${(err as Error)?.message ?? String(err)}`);
+  const env = options.env ?? process.env;
+  const { audit, identity, authenticate, routes: identityRoutes } = wireIdentity(stores, {
+    session: options.session, secureCookies: options.secureCookies ?? env['VIGIL_SECURE_COOKIES'] === '1',
+  });
+  if (generatedToken) {
+    audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
+  }
+
   const detector = new Detector(engine, stores.alerts);
   const detection = new SyncDetectionStage(detector, stores, metrics, { onError, ...options.detection });
   const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
@@ -115,16 +133,13 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
-    principalFor: (hash) => {
-      const t = stores.tokens.lookup(hash);
-      if (!t || !isRole(t.role)) return undefined;
-      return t.profile === undefined ? { name: t.name, role: t.role, kind: t.kind } : { name: t.name, role: t.role, kind: t.kind, profile: t.profile };
-    },
-    maxBodyBytes: options.maxBodyBytes,
+    authenticate,
     extraRoutes: [
+      ...identityRoutes,
       ...metricsRoutes(metrics),
       ...ruleRoutes({ rules: () => set.rules, events: stores.events, retrohunt: options.retrohunt }),
     ],
+    maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
@@ -169,7 +184,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, pipeline, metrics, syslog, generatedToken,
+    url, port, server, stores, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
     close: async () => {
       // Stop taking connections, let queued events commit and detect, then close the store.

@@ -5,6 +5,8 @@ import { registerRulesCommands } from './rules.js';
 import { registerSigmaCommands } from './sigma.js';
 import { registerSearchCommands } from './search.js';
 import { registerServeCommands } from './serve.js';
+import { registerUserCommands } from './user.js';
+import { registerAuditCommands } from './audit.js';
 
 /** Every command group registers itself here; one line per group. */
 export function registerCommands(program: Command): void {
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerServeCommands(program);
   registerHuntCommands(program);
   registerSearchCommands(program);
+  registerUserCommands(program);
+  registerAuditCommands(program);
 }

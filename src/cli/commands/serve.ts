@@ -9,7 +9,7 @@ function port(text: string): number {
   return n;
 }
 
-interface ServeFlags { config?: string; data?: string; httpPort?: number; syslogPort?: number; host?: string; rules?: string[] }
+interface ServeFlags { secureCookies?: boolean; config?: string; data?: string; httpPort?: number; syslogPort?: number; host?: string; rules?: string[] }
 
 /** The config file (or the defaults) with the command-line flags laid over it. */
 export function effectiveConfig(flags: ServeFlags): VigilConfig {
@@ -39,6 +39,7 @@ export function registerServeCommands(program: Command): void {
     .option('--http-port <n>', 'HTTP port (default 8470)', port)
     .option('--syslog-port <n>', 'syslog port for both UDP and TCP (off unless set here or in the config)', port)
     .option('--host <host>', 'address to bind (loopback by default)')
+    .option('--secure-cookies', 'mark session cookies Secure (when a TLS proxy is in front)')
     .option('--rules <dir...>', 'Sigma rule files or folders (default: ../shared/corpora/sigma/rules if present, else rules/)')
     .action(async (flags: ServeFlags) => {
       const config = effectiveConfig(flags);
@@ -46,6 +47,7 @@ export function registerServeCommands(program: Command): void {
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
+        ...(flags.secureCookies ? { secureCookies: true } : {}),
       });
       const stop = (): void => {
         void vigil.close().then(() => process.exit(0));
