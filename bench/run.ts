@@ -2,6 +2,7 @@ import { writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { benchRetrohunt } from './retrohunt.js';
 import { benchSigma } from './sigma.js';
 import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     ['detect', benchDetect],
     ['syslog', benchSyslog],
     ['serve', benchServe],
+    ['retrohunt', benchRetrohunt],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

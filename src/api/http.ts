@@ -54,6 +54,23 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   sendJson(res, status, { error: { code, message } });
 }
 
+export interface ErrorBody {
+  error: { code: string; message: string; column?: number; token?: string; field?: string };
+}
+
+/**
+ * The JSON answer for a domain error: its code and message, plus where in the request it went wrong
+ * (`column`, `token`, `field`) when the error knows. Server-side file locations are never sent.
+ */
+export function errorBody(err: VigilError): ErrorBody {
+  const { column, token, field } = err.location;
+  const body: ErrorBody['error'] = { code: err.code, message: err.message };
+  if (column !== undefined) body.column = column;
+  if (token !== undefined) body.token = token;
+  if (field !== undefined) body.field = field;
+  return { error: body };
+}
+
 /** Parses a JSON object body; anything else is a 400. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   let value: unknown;

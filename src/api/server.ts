@@ -7,7 +7,7 @@ import { VigilError } from '../core/errors.js';
 import type { IngestSink } from '../ingest/types.js';
 import type { AlertStore, EventStore } from '../storage/ports.js';
 import { createAuthenticator } from './authenticate.js';
-import { DEFAULT_MAX_BODY_BYTES, HttpError, readBody, sendError, sendJson } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, errorBody, HttpError, readBody, sendError, sendJson } from './http.js';
 import { Router, type Authenticate, type Principal, type RouteDef } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
@@ -54,7 +54,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     router.dispatch({ req, res, url, body: () => readBody(req, maxBody) }).catch((err: unknown) => {
       if (res.headersSent) { res.destroy(); return; }
       if (err instanceof HttpError) sendError(res, err.status, err.code, err.message);
-      else if (err instanceof VigilError) sendError(res, 400, err.code, err.describe());
+      else if (err instanceof VigilError) sendJson(res, 400, errorBody(err));
       else sendError(res, 500, 'api.internal', 'internal error');
     });
   }) as ApiServer;

@@ -7,10 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
+import { ruleRoutes } from '../api/routes/rules.js';
 import { generateToken, hashToken } from '../api/auth.js';
 import type { AuditLog } from '../audit/log.js';
 import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
+import type { RetrohuntLimits } from '../detect/retrohunt.js';
+import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
@@ -35,6 +38,8 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Caps of `POST /api/v1/rules/:id/retrohunt` (matches returned, events scanned, time). */
+  retrohunt?: Partial<RetrohuntLimits>;
   /** Ingest queue bounds and commit size. */
   ingest?: PipelineOptions;
   /** Detection stage tuning: in-flight bound and alert grouping window. */
@@ -123,8 +128,11 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     onError: (err) => log(`vigil: detection: ${err.describe()}`),
   }, metrics);
   let ruleReport: LoadReport;
+  // The worker compiles its rules while this thread reads the catalog (rule list, retrohunt) in parallel.
+  const started = detection.start();
+  let catalog = loadRules(rulePaths).rules;
   try {
-    ruleReport = await detection.start();
+    ruleReport = await started;
   } catch (err) {
     stores.close();
     throw err;
@@ -134,6 +142,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   for (const e of ruleReport.errors.slice(0, 20)) log(`vigil: rule error: ${e.file ?? ''}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`);
   const reloadRules = async (): Promise<LoadReport> => {
     const report = await detection.reload(rulePaths);
+    if (report.applied) catalog = loadRules(rulePaths).rules;
     metrics.setRulesLoaded(detection.report?.loaded ?? 0);
     log(`vigil: rules reloaded: ${report.loaded} rules, ${report.errors.length} errors${report.applied ? '' : ' (not applied: the previous rules stay)'}`);
     return report;
@@ -144,7 +153,12 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     events: stores.events,
     alerts: stores.alerts,
     authenticate,
-    extraRoutes: [...identityRoutes, ...metricsRoutes(metrics), ...reloadRoutes(reloadRules)],
+    extraRoutes: [
+      ...identityRoutes,
+      ...metricsRoutes(metrics),
+      ...reloadRoutes(reloadRules),
+      ...ruleRoutes({ rules: () => catalog, events: stores.events, retrohunt: options.retrohunt }),
+    ],
     maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;

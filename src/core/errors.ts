@@ -7,6 +7,8 @@ export interface Location {
   field?: string;
   /** Byte offset, for binary formats. */
   offset?: number;
+  /** The offending text at `column` (excerpted), when the error is about one token of a one-line input. */
+  token?: string;
 }
 
 /** The one error root of Vigil: a stable code plus an optional location. Never holds secrets or raw payloads. */

@@ -27,3 +27,36 @@ export function queryError(code: QueryErrorCodeValue, message: string, offset?: 
 export function excerpt(text: string, max = 40): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+const SINGLE = new Set(['(', ')', '[', ']', '{', '}', '|', ':', ',']);
+const TWO_CHAR = new Set(['>=', '<=', '!=', '==', '&&', '||']);
+const WORD_END = /[\s"()[\]{}|:<>=,]/;
+
+/**
+ * The token of `text` that starts at 0-based `offset`, read with a simplified lexer (a quoted string, an
+ * operator, a bracket, or a word up to whitespace or punctuation), or undefined at the end of the query.
+ */
+export function tokenAt(text: string, offset: number): string | undefined {
+  if (offset < 0 || offset >= text.length || /^\s*$/.test(text.slice(offset))) return undefined;
+  const c = text[offset]!;
+  if (c === '"') {
+    let i = offset + 1;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    return excerpt(text.slice(offset, Math.min(i + 1, text.length)));
+  }
+  const two = text.slice(offset, offset + 2);
+  if (TWO_CHAR.has(two)) return two;
+  if (SINGLE.has(c) || c === '<' || c === '>' || c === '=' || c === '!' || /\s/.test(c)) return c;
+  let i = offset + 1;
+  while (i < text.length && !WORD_END.test(text[i]!)) i += text[i] === '\\' ? 2 : 1;
+  return excerpt(text.slice(offset, Math.min(i, text.length)));
+}
+
+/** Adds the offending token to a query error that has a column and none yet; other errors pass unchanged. */
+export function withToken(err: unknown, text: string): unknown {
+  if (err instanceof VigilError && err.code.startsWith('query.') && err.location.column !== undefined && err.location.token === undefined) {
+    const token = tokenAt(text, err.location.column - 1);
+    if (token !== undefined) err.location.token = token;
+  }
+  return err;
+}

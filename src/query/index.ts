@@ -3,7 +3,7 @@
  * dialect (`compileQuery`), or all three at once with `compileHunt`. A library: no storage, no I/O.
  */
 export * from './ast.js';
-export { QueryErrorCode, type QueryErrorCodeValue } from './errors.js';
+export { QueryErrorCode, tokenAt, type QueryErrorCodeValue } from './errors.js';
 export { FIELD_NAME_RULE, isValidFieldName } from './fieldname.js';
 export { DEFAULT_LIMITS, resolveLimits, type QueryLimits } from './limits.js';
 export { parseQuery } from './parser.js';

@@ -1,7 +1,8 @@
 import type { Expr, MatchTerm, QueryAst, RangeBound, RangeTerm, Span, Stage, Term, TextTerm } from './ast.js';
 import { Cursor } from './cursor.js';
-import { excerpt, queryError, QueryErrorCode } from './errors.js';
+import { excerpt, queryError, QueryErrorCode, withToken } from './errors.js';
 import { FIELD_NAME_RULE, isValidFieldName } from './fieldname.js';
+import { TIME_FIELD } from './sql/schema.js';
 import { describeToken, type LexMode, type Token } from './lexer.js';
 import { resolveLimits, type QueryLimits } from './limits.js';
 import { parseStage } from './pipes.js';
@@ -13,9 +14,17 @@ interface Group {
 
 /**
  * Parses hunt query text into an AST. Throws `VigilError` (`query.syntax`, `query.limit`) carrying the
- * 1-based column; never recurses deeper than `limits.maxDepth`, so hostile input cannot exhaust the stack.
+ * 1-based column and the offending token (`location.token`); never recurses deeper than `limits.maxDepth`, so hostile input cannot exhaust the stack.
  */
 export function parseQuery(text: string, limits?: Partial<QueryLimits>): QueryAst {
+  try {
+    return parse(text, limits);
+  } catch (err) {
+    throw withToken(err, text);
+  }
+}
+
+function parse(text: string, limits?: Partial<QueryLimits>): QueryAst {
   const resolved = resolveLimits(limits);
   if (text.length > resolved.maxLength || Buffer.byteLength(text, 'utf8') > resolved.maxLength) {
     throw queryError(QueryErrorCode.limit, `query is longer than ${resolved.maxLength} bytes`);
@@ -106,6 +115,17 @@ class FilterParser {
     if (token.kind !== 'word') throw this.c.unexpected(token, 'a search term');
     this.c.next(mode);
     const after = this.c.peek('expr');
+    if (isStar(token) && after.kind === 'colon') {
+      // `*:*`, Lucene's "every event"; any other value after `*:` is a bad field name below.
+      this.c.next('expr');
+      const value = this.c.peek('value');
+      if (isStar(value)) {
+        this.c.next('value');
+        this.c.countTerm(token.start);
+        return matchAll({ start: token.start, end: value.end });
+      }
+      this.fieldName(token);
+    }
     if (after.kind === 'colon') {
       const field = this.fieldName(token);
       this.c.next('expr');
@@ -141,8 +161,9 @@ class FilterParser {
   }
 
   /** Free text is matched with the full-text index, which can only do whole words and word prefixes. */
-  private freeText(token: Token): TextTerm {
+  private freeText(token: Token): Term {
     this.c.countTerm(token.start);
+    if (isStar(token)) return matchAll(spanOf(token));
     const parts = token.pattern;
     if (!parts) return { type: 'text', text: token.text, prefix: false, span: spanOf(token) };
     const [head, tail] = parts;
@@ -245,6 +266,15 @@ function findControlCharacter(text: string): number {
     if (c <= 0x08 || (c >= 0x0e && c <= 0x1f) || c === 0x7f) return i;
   }
   return -1;
+}
+
+function isStar(token: Token): boolean {
+  return token.kind === 'word' && token.text === '*' && token.pattern !== null;
+}
+
+/** `*` alone matches every event: `@timestamp` (always stored) exists. */
+function matchAll(span: Span): Term {
+  return { type: 'exists', field: TIME_FIELD, span };
 }
 
 function modeOf(group: Group | null): LexMode {

@@ -5,6 +5,7 @@
 import type { LogSource } from '../core/event.js';
 import type { EcsCore } from '../formats/profiles/types.js';
 import type { CompiledQuery } from '../query/sql/compile.js';
+import type { TimeRange } from '../query/time.js';
 
 /** An event to append: the normalized core, its log source and the original object (kept unchanged). */
 export interface NewEvent {
@@ -26,6 +27,11 @@ export interface StoredEvent {
   original: Record<string, unknown>;
 }
 
+export interface ScanOptions {
+  /** Events per yielded batch (default 1000, at most 10000). */
+  batchSize?: number;
+}
+
 export type SearchResult =
   | { kind: 'events'; events: StoredEvent[] }
   | { kind: 'rows'; columns: string[]; rows: Record<string, unknown>[] };
@@ -36,6 +42,11 @@ export interface EventStore {
   getEvent(id: number): StoredEvent | undefined;
   /** Runs a hunt query compiled against this store's schema. */
   search(query: CompiledQuery): SearchResult;
+  /**
+   * Stored events with `range.from <= ts < range.to`, in id order, a batch at a time (bounded memory).
+   * Each batch is read when the iterator advances, so a caller may await between batches.
+   */
+  scan(range: TimeRange, options?: ScanOptions): Iterable<StoredEvent[]>;
 }
 
 export type AlertStatus = 'open' | 'acknowledged' | 'closed';

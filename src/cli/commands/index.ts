@@ -3,6 +3,7 @@ import { registerEvtxCommands } from './evtx.js';
 import { registerHuntCommands } from './hunt.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSigmaCommands } from './sigma.js';
+import { registerSearchCommands } from './search.js';
 import { registerServeCommands } from './serve.js';
 import { registerUserCommands } from './user.js';
 import { registerAuditCommands } from './audit.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerEvtxCommands(program);
   registerServeCommands(program);
   registerHuntCommands(program);
+  registerSearchCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
 }

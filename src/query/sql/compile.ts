@@ -1,5 +1,5 @@
 import type { NameRef } from '../ast.js';
-import { queryError, QueryErrorCode } from '../errors.js';
+import { queryError, QueryErrorCode, withToken } from '../errors.js';
 import { resolveLimits, type QueryLimits } from '../limits.js';
 import { parseQuery } from '../parser.js';
 import { BUCKET_COLUMN, planQuery, type AggregateStep, type QueryPlan } from '../plan.js';
@@ -45,7 +45,11 @@ interface Layer {
 
 /** Parses, plans and compiles hunt query text in one call. */
 export function compileHunt(text: string, options: CompileOptions = {}): CompiledQuery {
-  return compileQuery(planQuery(parseQuery(text, options.limits)), options);
+  try {
+    return compileQuery(planQuery(parseQuery(text, options.limits)), options);
+  } catch (err) {
+    throw withToken(err, text);
+  }
 }
 
 /** Compiles a plan to one SQL statement for `options.dialect`, restricted to `options.range`. */

@@ -2,7 +2,11 @@ import type Database from 'better-sqlite3';
 import type { LogSource } from '../../core/event.js';
 import type { EcsCore } from '../../formats/profiles/types.js';
 import type { CompiledQuery } from '../../query/sql/compile.js';
-import type { EventStore, NewEvent, SearchResult, StoredEvent } from '../ports.js';
+import type { TimeRange } from '../../query/time.js';
+import type { EventStore, NewEvent, ScanOptions, SearchResult, StoredEvent } from '../ports.js';
+
+const DEFAULT_SCAN_BATCH = 1000;
+const MAX_SCAN_BATCH = 10_000;
 
 interface EventRow {
   id: number;
@@ -50,6 +54,8 @@ export class SqliteEventStore implements EventStore {
   private readonly insertEvent: Database.Statement;
   private readonly insertFts: Database.Statement;
   private readonly selectOne: Database.Statement;
+  private readonly selectPage: Database.Statement;
+  private readonly selectIdBounds: Database.Statement;
   private readonly appendAll: (events: readonly NewEvent[], now: number) => number[];
 
   constructor(private readonly db: Database.Database) {
@@ -60,6 +66,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
     this.selectOne = db.prepare('SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id = ?');
+    // `+ts` keeps SQLite on the rowid range: with the ts index it would sort the whole range per page.
+    this.selectPage = db.prepare(
+      'SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?',
+    );
+    this.selectIdBounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events WHERE ts >= ? AND ts < ?');
     this.appendAll = db.transaction((events: readonly NewEvent[], now: number): number[] => {
       const ids: number[] = [];
       for (const e of events) {
@@ -91,6 +102,30 @@ export class SqliteEventStore implements EventStore {
     if (query.kind === 'rows') return { kind: 'rows', columns: query.columns ?? [], rows };
     return { kind: 'events', events: rows.map((r) => toStored(r as unknown as EventRow)) };
   }
+
+  /**
+   * Keyset paging on id between the range's first and last id (read once from the ts index): every
+   * batch is its own short statement, so no read stays open across the caller's awaits and ingest keeps
+   * writing meanwhile. Events appended after the scan started are not part of it.
+   */
+  *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
+    const size = scanBatchSize(options);
+    const bounds = this.selectIdBounds.get(range.from, range.to) as { lo: number | null; hi: number | null };
+    if (bounds.lo === null || bounds.hi === null) return;
+    let after = bounds.lo - 1;
+    for (;;) {
+      const rows = this.selectPage.all(after, bounds.hi, range.from, range.to, size) as EventRow[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]!.id;
+      yield rows.map(toStored);
+      if (rows.length < size) return;
+    }
+  }
+}
+
+function scanBatchSize(options: ScanOptions): number {
+  const n = options.batchSize ?? DEFAULT_SCAN_BATCH;
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_SCAN_BATCH) : DEFAULT_SCAN_BATCH;
 }
 
 function toStored(row: EventRow): StoredEvent {
