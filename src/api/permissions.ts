@@ -4,20 +4,20 @@
  */
 export const PERMISSIONS = [
   'events:ingest', 'events:read', 'search', 'alerts:read', 'alerts:write', 'rules:read', 'rules:write',
-  'metrics:read', 'tokens:manage',
+  'metrics:read', 'tokens:manage', 'cases:read', 'cases:write', 'cases:delete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = ['admin', 'detection-engineer', 'analyst', 'responder', 'viewer', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
-const READ: readonly Permission[] = ['events:read', 'search', 'alerts:read', 'rules:read', 'metrics:read'];
+const READ: readonly Permission[] = ['events:read', 'search', 'alerts:read', 'rules:read', 'metrics:read', 'cases:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
   'detection-engineer': [...READ, 'rules:write', 'alerts:write'],
-  analyst: [...READ, 'alerts:write'],
-  responder: [...READ, 'alerts:write'],
+  analyst: [...READ, 'alerts:write', 'cases:write'],
+  responder: [...READ, 'alerts:write', 'cases:write'],
   viewer: READ,
   /** Shippers: may only send events, read nothing. */
   ingest: ['events:ingest'],

@@ -5,10 +5,13 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
 import { isRole } from '../api/permissions.js';
+import { CaseService, type CaseServiceDeps } from '../cases/service.js';
+import { loadTemplates } from '../cases/templates.js';
 import { Detector } from '../detect/detector.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
@@ -29,6 +32,8 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Case templates folder (default: `case-templates/` of the package) and the hooks case changes go to. */
+  cases?: { templatesDir?: string } & Pick<CaseServiceDeps, 'audit' | 'onChange' | 'onAlertsLinked'>;
 }
 
 export interface RunningVigil {
@@ -36,6 +41,7 @@ export interface RunningVigil {
   port: number;
   server: ApiServer;
   stores: Stores;
+  cases: CaseService;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -44,6 +50,9 @@ export interface RunningVigil {
 
 export const DEFAULT_PORT = 8470;
 export const DEFAULT_HOST = '127.0.0.1';
+
+/** The `case-templates/` folder shipped with the package (dist/src/app -> package root). */
+export const DEFAULT_CASE_TEMPLATES = fileURLToPath(new URL('../../../case-templates', import.meta.url));
 
 export function defaultRulePaths(cwd: string = process.cwd()): string[] {
   const shared = resolve(cwd, '../shared/corpora/sigma/rules');
@@ -88,10 +97,18 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
 
   const detector = new Detector(engine, stores.alerts);
   const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
+  const templateSet = loadTemplates(options.cases?.templatesDir ?? DEFAULT_CASE_TEMPLATES);
+  for (const e of templateSet.errors) log(`vigil: case template: ${e.describe()}`);
+  const cases = new CaseService({
+    store: stores.cases, alerts: stores.alerts, events: stores.events, templates: templateSet.templates,
+    transaction: stores.transaction, audit: options.cases?.audit, onChange: options.cases?.onChange,
+    onAlertsLinked: options.cases?.onAlertsLinked, log,
+  });
   const server = createApiServer({
     ingest,
     events: stores.events,
     alerts: stores.alerts,
+    cases,
     principalFor: (hash) => {
       const t = stores.tokens.lookup(hash);
       if (!t || !isRole(t.role)) return undefined;
@@ -118,7 +135,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, generatedToken,
+    url, port, server, stores, cases, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
     close: () => new Promise<void>((ok) => {
       server.closeAllConnections();
