@@ -1,11 +1,13 @@
 /**
  * Writing untrusted text into Markdown: everything a user typed is shown as text, never as markup.
- * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it disarms emphasis,
- * links, images, headings, lists, tables, code fences and autolinks at once; `<`, `>` and `&` become
- * entities so no renderer sees raw HTML or entity tricks.
+ * Escaped (backslash, which CommonMark allows before any ASCII punctuation): what starts emphasis, code,
+ * links and images, tables, strikethrough and headings anywhere in a line; list, quote and setext
+ * markers at a line start (`>` is an entity anyway); `://` and `www.` so GFM does not autolink. `<`, `>` and `&` become entities,
+ * so no renderer sees raw HTML or entity tricks. Ordinary punctuation stays readable.
  */
 
-const PUNCT = /[!"#$%'()*+,\-./:;=?@[\\\]^_`{|}~]/g;
+const ANYWHERE = /[\\`*_[\]|~#]/g;
+const LINE_START = /^([-+=]|\d{1,9}[.)])/;
 
 /** One line of text safe inside a paragraph, heading or table cell. */
 export function mdInline(text: string): string {
@@ -14,7 +16,10 @@ export function mdInline(text: string): string {
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
-    .replace(PUNCT, (c) => `\\${c}`)
+    .replace(ANYWHERE, (c) => `\\${c}`)
+    .replace(LINE_START, (m) => m.length === 1 ? `\\${m}` : `${m.slice(0, -1)}\\${m.slice(-1)}`)
+    .replace(/:\/\//g, '\\://')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
