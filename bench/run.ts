@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchSigma } from './sigma.js';
 import { benchSyslog } from './syslog.js';
+import { benchServe } from './serve.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
     ['syslog', benchSyslog],
+    ['serve', benchServe],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

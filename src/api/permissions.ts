@@ -4,7 +4,8 @@
  */
 export const PERMISSIONS = [
   'events:ingest', 'events:read', 'search', 'alerts:read', 'alerts:write', 'rules:read', 'rules:write',
-  'metrics:read', 'tokens:manage', 'cases:read', 'cases:write', 'cases:delete',
+  'metrics:read', 'tokens:manage', 'users:manage', 'audit:read', 'account',
+  'cases:read', 'cases:write', 'cases:delete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -12,13 +13,15 @@ export const ROLES = ['admin', 'detection-engineer', 'analyst', 'responder', 'vi
 export type Role = (typeof ROLES)[number];
 
 const READ: readonly Permission[] = ['events:read', 'search', 'alerts:read', 'rules:read', 'metrics:read', 'cases:read'];
+/** What every person has: their own session, password and API tokens (no higher than their role). */
+const PERSON: readonly Permission[] = ['account', 'tokens:manage'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  'detection-engineer': [...READ, 'rules:write', 'alerts:write'],
-  analyst: [...READ, 'alerts:write', 'cases:write'],
-  responder: [...READ, 'alerts:write', 'cases:write'],
-  viewer: READ,
+  'detection-engineer': [...PERSON, ...READ, 'rules:write', 'alerts:write'],
+  analyst: [...PERSON, ...READ, 'alerts:write', 'cases:write'],
+  responder: [...PERSON, ...READ, 'alerts:write', 'cases:write'],
+  viewer: [...PERSON, ...READ],
   /** Shippers: may only send events, read nothing. */
   ingest: ['events:ingest'],
 };
@@ -29,4 +32,13 @@ export function isRole(value: unknown): value is Role {
 
 export function roleAllows(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Roles a person can hold ('ingest' is for shipper tokens only). */
+export const USER_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'ingest');
+
+/** True when `holder` has every permission of `granted`: the test for "no higher than". */
+export function roleCovers(holder: string, granted: string): boolean {
+  if (!isRole(holder) || !isRole(granted)) return false;
+  return ROLE_PERMISSIONS[granted].every((p) => ROLE_PERMISSIONS[holder].includes(p));
 }

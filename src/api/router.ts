@@ -10,10 +10,15 @@ import { roleAllows, type Permission, type Role } from './permissions.js';
 export interface Principal {
   name: string;
   role: Role;
-  /** 'token' for API tokens, 'ingest' for shipper tokens. */
+  /** 'token' for API tokens, 'ingest' for shipper tokens, 'session' for a console login. */
   kind: string;
   /** Source profile forced for events this principal sends. */
   profile?: string;
+  /** The user behind a session or a user-made token. */
+  userId?: number;
+  username?: string;
+  /** SHA-256 of the session id, for session principals. */
+  session?: string;
 }
 
 export interface RequestContext {
@@ -44,6 +49,7 @@ interface CompiledRoute {
   names: string[];
 }
 
+/** The caller's principal, undefined for none; may throw an HttpError (e.g. 403 for a missing CSRF token). */
 export type Authenticate = (req: IncomingMessage) => Principal | undefined;
 
 function compilePath(path: string): { pattern: RegExp; names: string[] } {
@@ -94,7 +100,7 @@ export class Router {
         if (!principal) {
           if (route.def.unauthorized) { route.def.unauthorized(full); return; }
           ctx.res.setHeader('www-authenticate', 'Bearer realm="vigil"');
-          throw new HttpError(401, 'api.unauthorized', 'a valid bearer token is required');
+          throw new HttpError(401, 'api.unauthorized', 'a valid bearer token or session is required');
         }
         if (!roleAllows(principal.role, route.def.permission)) {
           throw new HttpError(403, 'api.forbidden', `role '${principal.role}' lacks permission '${route.def.permission}'`);

@@ -7,9 +7,9 @@ import { VigilError } from '../core/errors.js';
 import type { CaseService } from '../cases/service.js';
 import type { IngestSink } from '../ingest/types.js';
 import type { AlertStore, EventStore } from '../storage/ports.js';
-import { hashToken, presentedToken } from './auth.js';
+import { createAuthenticator } from './authenticate.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpError, readBody, sendError, sendJson } from './http.js';
-import { Router, type Principal, type RouteDef } from './router.js';
+import { Router, type Authenticate, type Principal, type RouteDef } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
@@ -21,8 +21,10 @@ export interface ApiDeps {
   ingest: IngestSink;
   events: EventStore;
   alerts: AlertStore;
-  /** The principal behind a token's SHA-256 hex hash, if any. */
-  principalFor(hash: string): Principal | undefined;
+  /** The principal behind a token's SHA-256 hex hash, if any (used when `authenticate` is not given). */
+  principalFor?(hash: string): Principal | undefined;
+  /** Bearer tokens and session cookies (see authenticate.ts); default: bearer tokens via principalFor. */
+  authenticate?: Authenticate;
   /** Case management; its routes are mounted when given. */
   cases?: CaseService;
   /** Route modules added by the composition root (metrics, rules, ...). */
@@ -39,10 +41,7 @@ export interface ApiServer extends Server {
 export function createApiServer(deps: ApiDeps): ApiServer {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = deps.now ?? Date.now;
-  const router = new Router((req) => {
-    const token = presentedToken(req);
-    return token ? deps.principalFor(hashToken(token)) : undefined;
-  });
+  const router = new Router(deps.authenticate ?? createAuthenticator({ bearer: (hash) => deps.principalFor?.(hash) }));
   router.add(
     {
       method: 'GET', path: '/healthz', permission: 'public', summary: 'Liveness',

@@ -299,3 +299,23 @@ test('validation errors answer 400 with the field; unknown cases 404; viewers re
   assert.equal((await call('GET', `/api/v1/cases/${c.id}`)).status, 404);
   assert.ok(audit.some((e) => e.action === 'case.delete' && e.targetId === String(c.id)));
 });
+
+test('without a sink given, case changes land in the hash-chained audit log', async () => {
+  const d = mkdtempSync(join(tmpdir(), 'vigil-cases-audit-'));
+  const v = await startVigil({ dataDir: join(d, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {} });
+  try {
+    const r = await fetch(`${v.url}/api/v1/cases`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Audited', tlp: 'red' }) });
+    assert.equal(r.status, 201);
+    const id = String(((await r.json()) as { case: { id: number } }).case.id);
+    await fetch(`${v.url}/api/v1/cases/${id}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'in-progress' }) });
+    const records = v.audit.list({ targetType: 'case', targetId: id }).records;
+    assert.deepEqual(records.map((x) => x.action).sort(), ['case.create', 'case.update']);
+    assert.ok(records.every((x) => x.actor.name === 'admin' && x.actor.kind === 'token'));
+    const upd = records.find((x) => x.action === 'case.update')!;
+    assert.deepEqual([upd.before, upd.after], [{ status: 'open' }, { status: 'in-progress' }]);
+    assert.equal(v.audit.verify().ok, true);
+  } finally {
+    await v.close();
+    rmSync(d, { recursive: true, force: true });
+  }
+});

@@ -28,6 +28,8 @@ const syslogListener = z.object({
   }).strict().optional(),
 }).strict().refine((l) => l.protocol !== 'tls' || l.tls !== undefined, { message: "a 'tls' listener needs tls.cert and tls.key", path: ['tls'] });
 
+export const SyslogListenerSchema = syslogListener;
+
 export const ConfigSchema = z.object({
   data: z.string().default('./data'),
   http: z.object({

@@ -16,7 +16,7 @@ import { renderCaseReport } from './report.js';
 import type { CaseTemplate } from './templates.js';
 import { caseTimeline, type TimelineEntry } from './timeline.js';
 import {
-  ACTIVE_STATUSES, OBSERVABLE_TYPES, type Actor, type AuditSink, type Case, type CaseListener, type CaseSnapshot,
+  ACTIVE_STATUSES, OBSERVABLE_TYPES, type Actor, type AuditEntry, type AuditSink, type Case, type CaseListener, type CaseSnapshot,
   type Observable, type Severity, type Task,
 } from './types.js';
 import { invalid, LIMITS } from './validate.js';
@@ -345,7 +345,10 @@ export class CaseService {
   }
 
   private audit(actor: Actor, action: string, targetType: string, targetId: number, before: unknown, after: unknown): void {
-    this.deps.audit?.record({ actor: actor.name, action, targetType, targetId: String(targetId), before, after });
+    const entry: AuditEntry = { actor: actor.name, action, targetType, targetId: String(targetId), before, after };
+    if (actor.kind !== undefined) entry.actorKind = actor.kind;
+    if (actor.userId !== undefined) entry.actorUserId = actor.userId;
+    this.deps.audit?.record(entry);
   }
 
   private notify(type: 'created' | 'updated', c: Case, actor: Actor, changes: string[]): void {

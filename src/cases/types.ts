@@ -149,6 +149,9 @@ export interface AuditEntry {
   targetId: string;
   before?: unknown;
   after?: unknown;
+  /** The actor's kind ('user', 'token', ...) and user id, when known. */
+  actorKind?: string;
+  actorUserId?: number;
 }
 
 /** Where every change is recorded (the coordinator connects the hash-chained audit log). */
@@ -156,7 +159,9 @@ export interface AuditSink {
   record(entry: AuditEntry): void;
 }
 
-/** Who acts: the principal's name (a user or a token name). */
+/** Who acts: a user's name or a token's name, with the principal's kind and user id when known. */
 export interface Actor {
   name: string;
+  kind?: string;
+  userId?: number;
 }

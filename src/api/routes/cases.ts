@@ -3,9 +3,10 @@
  * timeline, RCA, post-incident review and the Markdown report. Validation errors answer 400 with the field.
  */
 import type { CaseService } from '../../cases/service.js';
-import { CASE_STATUSES, SEVERITIES, type CaseStatus } from '../../cases/types.js';
+import { CASE_STATUSES, SEVERITIES, type Actor, type CaseStatus } from '../../cases/types.js';
 import { invalid, oneOf, positiveIds } from '../../cases/validate.js';
 import { VigilError } from '../../core/errors.js';
+import { auditActor } from '../acting.js';
 import { HttpError, intParam, parseJsonObject, pathId, sendJson } from '../http.js';
 import type { Principal, RequestContext, RouteDef } from '../router.js';
 
@@ -27,9 +28,9 @@ function guarded(def: RouteDef): RouteDef {
   };
 }
 
-function actor(p: Principal | undefined): { name: string } {
+function actor(p: Principal | undefined): Actor {
   if (!p) throw new HttpError(401, 'api.unauthorized', 'a valid bearer token is required');
-  return { name: p.name };
+  return auditActor(p);
 }
 
 async function json(ctx: RequestContext): Promise<Record<string, unknown>> {

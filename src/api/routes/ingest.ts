@@ -7,7 +7,7 @@ import {
 } from '../../formats/json/esbulk-response.js';
 import { splitNdjson } from '../../formats/json/ndjson.js';
 import type { ProfileInput } from '../../formats/profiles/types.js';
-import { OverloadedError, type IngestOutcome, type IngestSink, type SourceInfo } from '../../ingest/types.js';
+import { OverloadedError, StoreUnavailableError, type IngestOutcome, type IngestSink, type SourceInfo } from '../../ingest/types.js';
 import { HttpError, sendJson } from '../http.js';
 import type { RequestContext, RouteDef } from '../router.js';
 
@@ -19,13 +19,14 @@ export function sourceInfo(ctx: RequestContext, source: string, receivedAt: numb
   return info;
 }
 
-/** Submits and maps overload to 429 + Retry-After, so shippers back off and retry. */
+/** Submits and maps overload to 429 (store failure to 503) + Retry-After, so shippers back off and retry. */
 export async function submitOr429(sink: IngestSink, ctx: RequestContext, inputs: ProfileInput[], info: SourceInfo): Promise<IngestOutcome[]> {
   try {
     return await sink.submit(inputs, info);
   } catch (err) {
     if (err instanceof OverloadedError) {
       ctx.res.setHeader('retry-after', String(err.retryAfterSeconds));
+      if (err instanceof StoreUnavailableError) throw new HttpError(503, 'api.unavailable', `${err.message}; retry in ${err.retryAfterSeconds} s`);
       throw new HttpError(429, 'api.overloaded', `${err.message}; retry in ${err.retryAfterSeconds} s`);
     }
     throw err;

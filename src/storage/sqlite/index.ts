@@ -1,4 +1,4 @@
-/** The embedded SQLite adapter: one database file in the data folder holds events, alerts and tokens. */
+/** The embedded SQLite adapter: one database file in the data folder holds events, alerts, tokens, users, sessions and the audit log. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,12 +8,18 @@ import { SqliteAlertStore } from './alerts.js';
 import { SqliteCaseStore } from './cases.js';
 import { SqliteEventStore } from './events.js';
 import { SqliteTokenStore } from './tokens.js';
+import { SqliteUserStore } from './users.js';
+import { SqliteSessionStore } from './sessions.js';
+import { SqliteAuditStore } from './audit.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
 export { SqliteEventStore } from './events.js';
 export { SqliteTokenStore } from './tokens.js';
+export { SqliteUserStore } from './users.js';
+export { SqliteSessionStore } from './sessions.js';
+export { SqliteAuditStore } from './audit.js';
 
 export const DB_FILE = 'vigil.db';
 
@@ -45,6 +51,9 @@ export function openSqliteStores(dir: string): Stores {
     alerts: new SqliteAlertStore(db),
     tokens: new SqliteTokenStore(db),
     cases: new SqliteCaseStore(db),
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    audit: new SqliteAuditStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };

@@ -10,14 +10,16 @@ export function migrateTokens(db: Database.Database): void {
   if (!cols.has('kind')) db.exec("ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'");
   if (!cols.has('profile')) db.exec('ALTER TABLE tokens ADD COLUMN profile TEXT');
   if (!cols.has('expires')) db.exec('ALTER TABLE tokens ADD COLUMN expires INTEGER');
+  if (!cols.has('owner')) db.exec('ALTER TABLE tokens ADD COLUMN owner INTEGER');
 }
 
-interface Row { hash: string; name: string; role: string; kind: string; profile: string | null; created: number; expires: number | null }
+interface Row { hash: string; name: string; role: string; kind: string; profile: string | null; created: number; expires: number | null; owner: number | null }
 
 function toToken(row: Row): StoredToken {
   const t: StoredToken = { name: row.name, role: row.role, kind: row.kind, created: row.created };
   if (row.profile !== null) t.profile = row.profile;
   if (row.expires !== null) t.expires = row.expires;
+  if (row.owner !== null) t.owner = row.owner;
   return t;
 }
 
@@ -32,8 +34,8 @@ export class SqliteTokenStore implements TokenStore {
 
   add(token: NewToken, now: number = Date.now()): void {
     if (!/^[0-9a-f]{64}$/.test(token.hash)) throw new VigilError('storage.token.hash', 'token hash must be SHA-256 hex');
-    this.db.prepare('INSERT OR IGNORE INTO tokens (hash, name, role, kind, profile, created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(token.hash, token.name, token.role, token.kind ?? 'token', token.profile ?? null, now, token.expires ?? null);
+    this.db.prepare('INSERT OR IGNORE INTO tokens (hash, name, role, kind, profile, created, expires, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(token.hash, token.name, token.role, token.kind ?? 'token', token.profile ?? null, now, token.expires ?? null, token.owner ?? null);
   }
 
   lookup(hash: string, now: number = Date.now()): StoredToken | undefined {
@@ -44,6 +46,12 @@ export class SqliteTokenStore implements TokenStore {
 
   list(): (StoredToken & { id: string })[] {
     return (this.db.prepare('SELECT * FROM tokens ORDER BY created').all() as Row[]).map((r) => ({ ...toToken(r), id: r.hash.slice(0, 12) }));
+  }
+
+  get(idPrefix: string): (StoredToken & { id: string }) | undefined {
+    if (!/^[0-9a-f]{12}$/.test(idPrefix)) return undefined;
+    const row = this.db.prepare('SELECT * FROM tokens WHERE substr(hash, 1, 12) = ?').get(idPrefix) as Row | undefined;
+    return row ? { ...toToken(row), id: row.hash.slice(0, 12) } : undefined;
   }
 
   remove(idPrefix: string): boolean {
