@@ -4,12 +4,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { VigilError } from '../core/errors.js';
+import type { CaseService } from '../cases/service.js';
 import type { IngestSink } from '../ingest/types.js';
 import type { AlertStore, EventStore } from '../storage/ports.js';
 import { createAuthenticator } from './authenticate.js';
 import { DEFAULT_MAX_BODY_BYTES, errorBody, HttpError, readBody, sendError, sendJson } from './http.js';
 import { Router, type Authenticate, type Principal, type RouteDef } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
+import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
 import { ingestRoutes } from './routes/ingest.js';
 
@@ -23,6 +25,8 @@ export interface ApiDeps {
   principalFor?(hash: string): Principal | undefined;
   /** Bearer tokens and session cookies (see authenticate.ts); default: bearer tokens via principalFor. */
   authenticate?: Authenticate;
+  /** Case management; its routes are mounted when given. */
+  cases?: CaseService;
   /** Route modules added by the composition root (metrics, rules, ...). */
   extraRoutes?: RouteDef[];
   maxBodyBytes?: number;
@@ -46,6 +50,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     ...ingestRoutes(deps.ingest, now),
     ...eventRoutes(deps.events, now),
     ...alertRoutes(deps.alerts),
+    ...(deps.cases ? caseRoutes(deps.cases) : []),
     ...(deps.extraRoutes ?? []),
   );
 

@@ -5,10 +5,13 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { VigilError } from '../core/errors.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { ruleRoutes } from '../api/routes/rules.js';
 import { generateToken, hashToken } from '../api/auth.js';
+import { CaseService, type CaseServiceDeps } from '../cases/service.js';
+import { loadTemplates } from '../cases/templates.js';
 import type { AuditLog } from '../audit/log.js';
 import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
@@ -50,6 +53,8 @@ export interface ServeOptions {
   session?: SessionOptions;
   /** Session cookies get `Secure` (behind a TLS proxy); also VIGIL_SECURE_COOKIES=1. */
   secureCookies?: boolean;
+  /** Case templates folder (default: `case-templates/` of the package) and the hooks case changes go to. */
+  cases?: { templatesDir?: string } & Pick<CaseServiceDeps, 'audit' | 'onChange' | 'onAlertsLinked'>;
 }
 
 export interface RunningVigil {
@@ -57,6 +62,7 @@ export interface RunningVigil {
   port: number;
   server: ApiServer;
   stores: Stores;
+  cases: CaseService;
   pipeline: IngestPipeline;
   metrics: VigilMetrics;
   /** Bound syslog listeners, in the order configured, with their ports. */
@@ -75,6 +81,9 @@ export interface RunningVigil {
 
 export const DEFAULT_PORT = 8470;
 export const DEFAULT_HOST = '127.0.0.1';
+
+/** The `case-templates/` folder shipped with the package (dist/src/app -> package root). */
+export const DEFAULT_CASE_TEMPLATES = fileURLToPath(new URL('../../../case-templates', import.meta.url));
 
 export function defaultRulePaths(cwd: string = process.cwd()): string[] {
   const shared = resolve(cwd, '../shared/corpora/sigma/rules');
@@ -148,10 +157,23 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     return report;
   };
   const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
+  const templateSet = loadTemplates(options.cases?.templatesDir ?? DEFAULT_CASE_TEMPLATES);
+  for (const e of templateSet.errors) log(`vigil: case template: ${e.describe()}`);
+  const cases = new CaseService({
+    store: stores.cases, alerts: stores.alerts, events: stores.events, templates: templateSet.templates,
+    transaction: stores.transaction, onChange: options.cases?.onChange, onAlertsLinked: options.cases?.onAlertsLinked, log,
+    audit: options.cases?.audit ?? {
+      record: (e) => {
+        const actor = e.actorUserId === undefined ? { kind: e.actorKind ?? 'token', name: e.actor } : { kind: e.actorKind ?? 'user', name: e.actor, userId: e.actorUserId };
+        audit.record(actor, e.action, { type: e.targetType, id: e.targetId }, e.before ?? null, e.after ?? null);
+      },
+    },
+  });
   const server = createApiServer({
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
+    cases,
     authenticate,
     extraRoutes: [
       ...identityRoutes,
@@ -204,7 +226,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, pipeline, metrics, syslog, audit, identity, generatedToken,
+    url, port, server, stores, cases, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: ruleReport.loaded, errors: ruleReport.errors.length },
     detection, reloadRules,
     close: async () => {

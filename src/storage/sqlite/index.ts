@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { VigilError } from '../../core/errors.js';
 import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
+import { SqliteCaseStore } from './cases.js';
 import { SqliteEventStore } from './events.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
@@ -13,6 +14,7 @@ import { SqliteAuditStore } from './audit.js';
 import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
+export { SqliteCaseStore } from './cases.js';
 export { SqliteEventStore } from './events.js';
 export { SqliteTokenStore } from './tokens.js';
 export { SqliteUserStore } from './users.js';
@@ -49,6 +51,7 @@ export function openSqliteStores(dir: string): Stores {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
     tokens: new SqliteTokenStore(db),
+    cases: new SqliteCaseStore(db),
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
