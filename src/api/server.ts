@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BODY_BYTES, HttpError, readBody, sendError, sendJson } from
 import { Router, type Authenticate, type Principal, type RouteDef } from './router.js';
 import { alertRoutes } from './routes/alerts.js';
 import { eventRoutes } from './routes/events.js';
+import { hecRoutes } from './routes/hec.js';
 import { ingestRoutes } from './routes/ingest.js';
 
 export type { IngestOutcome } from '../ingest/types.js';
@@ -44,6 +45,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       handler: ({ res }) => sendJson(res, 200, { status: 'ok', version: deps.version ?? 'dev' }),
     },
     ...ingestRoutes(deps.ingest, now),
+    ...hecRoutes(deps.ingest, { maxBodyBytes: maxBody, now }),
     ...eventRoutes(deps.events, now),
     ...alertRoutes(deps.alerts),
     ...(deps.extraRoutes ?? []),
