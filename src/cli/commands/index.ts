@@ -6,6 +6,7 @@ import { registerSigmaCommands } from './sigma.js';
 import { registerServeCommands } from './serve.js';
 import { registerUserCommands } from './user.js';
 import { registerAuditCommands } from './audit.js';
+import { registerTokenCommands } from './token.js';
 
 /** Every command group registers itself here; one line per group. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerHuntCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerTokenCommands(program);
 }

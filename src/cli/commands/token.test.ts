@@ -40,13 +40,19 @@ test('vigil token create/list/revoke on a data folder, seen at once by a running
     assert.equal(refused.status, 403);
     const again = vigil('token', 'revoke', id!, '--data', data);
     assert.equal(again.status, 1);
-    assert.match(again.stderr, /no token with id/);
+    assert.match(again.stderr, /token not found/);
   } finally {
     await server.close();
   }
   const bad = vigil('token', 'create', '--name', 'x', '--role', 'root', '--data', data);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /unknown role 'root'; roles: admin/);
+  assert.match(bad.stderr, /'role' is not a known role/);
+  const badProfile = vigil('token', 'create', '--name', 'x', '--role', 'ingest', '--profile', 'nope', '--data', data);
+  assert.equal(badProfile.status, 1);
+  assert.match(badProfile.stderr, /unknown source profile "nope"; known profiles: auditd, cloudtrail/);
+  const badExpiry = vigil('token', 'create', '--name', 'x', '--role', 'ingest', '--expires', '12h', '--data', data);
+  assert.equal(badExpiry.status, 1);
+  assert.match(badExpiry.stderr, /invalid --expires '12h'/);
   const missing = vigil('token', 'list', '--data', join(dir, 'nowhere'));
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /no data folder/);
