@@ -13,6 +13,7 @@ import { Router, type Authenticate, type Principal, type RouteDef } from './rout
 import { alertRoutes } from './routes/alerts.js';
 import { caseRoutes } from './routes/cases.js';
 import { eventRoutes } from './routes/events.js';
+import { hecRoutes } from './routes/hec.js';
 import { ingestRoutes } from './routes/ingest.js';
 
 export type { IngestOutcome } from '../ingest/types.js';
@@ -48,6 +49,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
       handler: ({ res }) => sendJson(res, 200, { status: 'ok', version: deps.version ?? 'dev' }),
     },
     ...ingestRoutes(deps.ingest, now),
+    ...hecRoutes(deps.ingest, { maxBodyBytes: maxBody, now }),
     ...eventRoutes(deps.events, now),
     ...alertRoutes(deps.alerts),
     ...(deps.cases ? caseRoutes(deps.cases) : []),

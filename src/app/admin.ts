@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { AuditLog } from '../audit/log.js';
 import type { VerifyResult } from '../audit/chain.js';
-import { createIdentity } from '../identity/index.js';
+import { createIdentity, type Acting, type Identity, type TokenView } from '../identity/index.js';
 import type { StoredUser } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { ROLE_POLICY } from './identity.js';
@@ -32,4 +32,29 @@ export function verifyAuditOffline(dataDir: string): VerifyResult {
   } finally {
     stores.close();
   }
+}
+
+/** The data folder's identity services, acting as the CLI user with admin rights (every change audited). */
+function withIdentity<T>(dataDir: string, fn: (identity: Identity, by: Acting) => T): T {
+  const stores = openSqliteStores(resolve(dataDir));
+  try {
+    const audit = new AuditLog(stores.audit);
+    const identity = createIdentity({ users: stores.users, sessions: stores.sessions, tokens: stores.tokens, audit, policy: ROLE_POLICY, transaction: stores.transaction });
+    return fn(identity, { actor: cliActor(), role: 'admin' });
+  } finally {
+    stores.close();
+  }
+}
+
+/** `vigil token create`: a CLI token has no owner user; its text is returned once. */
+export function createTokenOffline(dataDir: string, input: { name: string; role: string; expiresInDays?: number; profile?: string }): { token: string; view: TokenView } {
+  return withIdentity(dataDir, (identity, by) => identity.tokens.create(by, input));
+}
+
+export function listTokensOffline(dataDir: string): TokenView[] {
+  return withIdentity(dataDir, (identity) => identity.tokens.list());
+}
+
+export function revokeTokenOffline(dataDir: string, id: string): void {
+  withIdentity(dataDir, (identity, by) => identity.tokens.revoke(by, id, false));
 }

@@ -13,7 +13,8 @@ import { PERMISSIONS, ROLES, USER_ROLES, roleAllows, type Role } from '../api/pe
 import type { RouteDef } from '../api/router.js';
 import { startVigil, type RunningVigil } from './start.js';
 
-const PUBLIC = ['GET /healthz', 'POST /api/v1/auth/login'];
+// Splunk's HEC health endpoint is unauthenticated: load balancers probe it without a token.
+const PUBLIC = ['GET /healthz', 'POST /api/v1/auth/login', 'GET /services/collector/health', 'GET /services/collector/health/1.0'];
 const PASSWORD = 'matrix password 123';
 
 let dir: string;

@@ -98,7 +98,8 @@ export function ensureAdminToken(stores: Stores, env: Record<string, string | un
     stores.tokens.add({ name: 'admin', hash: hashToken(fromEnv), role: 'admin' });
     return undefined;
   }
-  if (stores.tokens.count() > 0) return undefined;
+  // Tokens made with `vigil token create` before the first start must not stand in for the admin one.
+  if (stores.tokens.list().some((t) => t.role === 'admin' && (t.expires === undefined || t.expires > Date.now()))) return undefined;
   const token = generateToken();
   stores.tokens.add({ name: 'admin', hash: hashToken(token), role: 'admin' });
   return token;

@@ -21,3 +21,13 @@ test('VIGIL_ADMIN_TOKEN is used when set and never printed', () => {
   assert.throws(() => ensureAdminToken(stores, { VIGIL_ADMIN_TOKEN: 'short' }), /16 characters/);
   stores.close();
 });
+
+test('tokens created before the first start (ingest ones, expired admins) do not stop the admin token from being made', () => {
+  const stores = openSqliteStores(':memory:');
+  stores.tokens.add({ name: 'shipper', hash: hashToken('ingest-token-0123456789'), role: 'ingest', kind: 'ingest' });
+  stores.tokens.add({ name: 'old', hash: hashToken('old-admin-0123456789'), role: 'admin', expires: Date.now() - 1 });
+  const token = ensureAdminToken(stores, {});
+  assert.equal(stores.tokens.lookup(hashToken(token!))?.role, 'admin');
+  assert.equal(ensureAdminToken(stores, {}), undefined);
+  stores.close();
+});

@@ -7,6 +7,7 @@ import { registerSearchCommands } from './search.js';
 import { registerServeCommands } from './serve.js';
 import { registerUserCommands } from './user.js';
 import { registerAuditCommands } from './audit.js';
+import { registerTokenCommands } from './token.js';
 
 /** Every command group registers itself here; one line per group. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerSearchCommands(program);
   registerUserCommands(program);
   registerAuditCommands(program);
+  registerTokenCommands(program);
 }

@@ -30,6 +30,8 @@ export interface HecEvent extends HecMetadata {
   fields?: Record<string, unknown>;
   /** 0-based position in the body, the number Splunk reports as `invalid-event-number`. */
   number: number;
+  /** The event object's exact text in the body (`/event` with `keepText`), for keeping it byte for byte. */
+  text?: string;
 }
 
 export interface HecError {
@@ -53,6 +55,8 @@ export interface HecOptions {
   maxEventBytes?: number;
   /** Most events in one request. Default 100,000. */
   maxEvents?: number;
+  /** `/event`: keep each object's exact text as `text` (it is decoded anyway, so this costs nothing). */
+  keepText?: boolean;
 }
 
 const META_KEYS = ['host', 'source', 'sourcetype', 'index'] as const;
@@ -90,13 +94,15 @@ export function parseHecEvents(body: string | Uint8Array, options: HecOptions = 
       return { events, error: hecError('invalidDataFormat', `event ${number} at byte ${pos} is ${why}`, number) };
     }
     let obj: unknown;
+    const text = decodeUtf8(bytes.subarray(pos, end));
     try {
-      obj = parseJsonText(decodeUtf8(bytes.subarray(pos, end)), 'HEC_INVALID_DATA_FORMAT', `event ${number}`, { offset: pos });
+      obj = parseJsonText(text, 'HEC_INVALID_DATA_FORMAT', `event ${number}`, { offset: pos });
     } catch (err) {
       return { events, error: { ...hecError('invalidDataFormat', '', number), detail: err as VigilError } };
     }
     const checked = toHecEvent(obj as Record<string, unknown>, number, options.defaults);
     if ('code' in checked) return { events, error: checked };
+    if (options.keepText) checked.text = text;
     events.push(checked);
     pos = end;
   }

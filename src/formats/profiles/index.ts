@@ -1,5 +1,5 @@
 export { detectProfile, getProfile, normalize, profileNames } from './registry.js';
-export type { EcsCore, EcsKey, NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
+export type { EcsCore, EcsKey, NormalizedEvent, ProfileInput, SourceProfile, TransportMeta } from './types.js';
 export { auditdProfile } from './auditd.js';
 export { parseAuditLine, isAuditLine, type AuditRecord } from './auditd-parse.js';
 export { cloudtrailProfile } from './cloudtrail.js';

@@ -5,7 +5,7 @@ import { genericProfile } from './generic.js';
 import { linuxAuthProfile } from './linux-auth.js';
 import { oktaProfile } from './okta.js';
 import { suricataProfile } from './suricata.js';
-import type { NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
+import type { NormalizedEvent, ProfileInput, SourceProfile, TransportMeta } from './types.js';
 import { sysmonProfile, windowsEvtxProfile, winlogbeatProfile } from './windows.js';
 
 /**
@@ -42,5 +42,22 @@ export function detectProfile(input: ProfileInput): SourceProfile {
 /** Normalizes with the named profile, or the detected one when no name is given. */
 export function normalize(input: ProfileInput, profileName?: string): NormalizedEvent[] {
   const profile = profileName === undefined ? detectProfile(input) : getProfile(profileName);
-  return profile.normalize(input);
+  const events = profile.normalize(input);
+  if (input.transport) applyTransport(events, input.transport);
+  return events;
+}
+
+/**
+ * Sender metadata fills only what the content lacks. The transport text is kept only when the input
+ * gave one event: a CloudTrail `Records` envelope would otherwise be copied into every record.
+ */
+function applyTransport(events: NormalizedEvent[], meta: TransportMeta): void {
+  for (const event of events) {
+    if (meta.host !== undefined && meta.host !== '' && event.core['host.name'] === undefined) event.core['host.name'] = meta.host;
+    if (meta.time !== undefined && event.core['@timestamp'] === undefined) {
+      const t = new Date(meta.time);
+      if (Number.isFinite(t.getTime())) event.core['@timestamp'] = t.toISOString();
+    }
+  }
+  if (meta.text !== undefined && events.length === 1) events[0]!.originalText = meta.text;
 }

@@ -36,11 +36,25 @@ export interface EcsCore {
 
 export type EcsKey = keyof EcsCore;
 
+/**
+ * What the transport knew about an input besides its content (Splunk HEC's envelope). Profiles never
+ * read it; `normalize` applies it after the profile ran.
+ */
+export interface TransportMeta {
+  /** The exact text the input arrived as (a whole HEC envelope): becomes the event's originalText. */
+  text?: string;
+  /** Sender-given host, used when the content names none. */
+  host?: string;
+  /** Sender-given event time (epoch ms), used when the content has no timestamp. */
+  time?: number;
+}
+
 /** What a profile reads: a JSON object, a parsed syslog message, or one raw text line. */
-export type ProfileInput =
+export type ProfileInput = (
   | { kind: 'json'; value: EventObject }
   | { kind: 'syslog'; record: SyslogRecord; text?: string }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string }
+) & { transport?: TransportMeta };
 
 export interface NormalizedEvent {
   /** Which Sigma rules apply to this event. */
