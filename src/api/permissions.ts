@@ -5,6 +5,7 @@
 export const PERMISSIONS = [
   'events:ingest', 'events:read', 'search', 'alerts:read', 'alerts:write', 'rules:read', 'rules:write',
   'metrics:read', 'tokens:manage',
+  'integrations:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -5,11 +5,13 @@ import Database from 'better-sqlite3';
 import { VigilError } from '../../core/errors.js';
 import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
+import { SqliteDeliveryStore } from './deliveries.js';
 import { SqliteEventStore } from './events.js';
 import { SqliteTokenStore } from './tokens.js';
 import { DDL, SCHEMA_VERSION } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
+export { SqliteDeliveryStore } from './deliveries.js';
 export { SqliteEventStore } from './events.js';
 export { SqliteTokenStore } from './tokens.js';
 
@@ -42,6 +44,7 @@ export function openSqliteStores(dir: string): Stores {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
     tokens: new SqliteTokenStore(db),
+    deliveries: new SqliteDeliveryStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
