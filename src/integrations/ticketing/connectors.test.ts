@@ -7,19 +7,12 @@ import { TicketDispatcher } from './dispatcher.js';
 import { createConnector, type TargetConfig } from './targets/index.js';
 import { JIRA_DEFAULT_PRIORITIES, JIRA_DEFAULT_TRANSITIONS } from './targets/jira.js';
 import { SN_DEFAULT_IMPACT, SN_DEFAULT_STATES, SN_DEFAULT_URGENCY } from './targets/servicenow.js';
-import { JiraPeer, ServiceNowPeer, WebhookPeer, waitFor } from './testing/peers.js';
+import { aCase, JiraPeer, ServiceNowPeer, WebhookPeer, waitFor } from './testing/peers.js';
 import type { CaseChangeEvent, TicketCase } from './types.js';
 
 const SECRET = 'webhook-secret-0123456789';
 const JIRA_TOKEN = 'jira-api-token-abcdef';
 const SN_TOKEN = 'sn-bearer-token-xyz123';
-
-export function aCase(over: Partial<TicketCase> = {}): TicketCase {
-  return {
-    id: 7, title: 'Phishing: invoice.pdf.exe', description: 'User reported a phishing mail.', severity: 'high',
-    status: 'open', owner: 'alice', tags: ['phishing', 'mail gateway'], tlp: 'amber', url: 'https://vigil.local/cases/7', ...over,
-  };
-}
 
 function harness(target: TargetConfig, stores: Stores = openSqliteStores(':memory:'), log: string[] = []) {
   const dispatcher = new TicketDispatcher(stores.deliveries, new Map([[target.name, createConnector(target)]]), {

@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TicketCase } from '../types.js';
 
 export interface Recorded {
   method: string;
@@ -16,7 +17,7 @@ export interface Recorded {
   at: number;
 }
 
-interface Scripted { status: number; headers?: Record<string, string>; body?: string }
+interface Scripted { status: number; headers?: Record<string, string>; body?: string; method?: string; path?: RegExp }
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -29,6 +30,11 @@ export abstract class Peer {
   /** The next `times` requests get this answer instead of the normal one. */
   failNext(status: number, times = 1, headers?: Record<string, string>, body = `{"error":"forced ${status}"}`): void {
     for (let i = 0; i < times; i++) this.script.push({ status, headers, body });
+  }
+
+  /** Like failNext, but only for requests with this method and path. */
+  failMatching(method: string, path: RegExp, status: number, times = 1): void {
+    for (let i = 0; i < times; i++) this.script.push({ status, method, path, body: `{"error":"forced ${status}"}` });
   }
 
   protected abstract handle(req: Recorded): Answer;
@@ -53,7 +59,8 @@ export abstract class Peer {
     req.on('end', () => {
       const rec: Recorded = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
       this.requests.push(rec);
-      const forced = this.script.shift();
+      const i = this.script.findIndex((s) => (!s.method || s.method === rec.method) && (!s.path || s.path.test(rec.path)));
+      const forced = i >= 0 ? this.script.splice(i, 1)[0] : undefined;
       if (forced) {
         res.writeHead(forced.status, { 'content-type': 'application/json', ...forced.headers });
         res.end(forced.body);
@@ -169,6 +176,14 @@ export class WebhookPeer extends Peer {
     this.verified.push(payload);
     return this.answerTicketKey ? { status: 200, body: { ticketKey: this.answerTicketKey(payload.case['id'] as number) } } : { status: 204 };
   }
+}
+
+/** A case as the cases module would emit it. */
+export function aCase(over: Partial<TicketCase> = {}): TicketCase {
+  return {
+    id: 7, title: 'Phishing: invoice.pdf.exe', description: 'User reported a phishing mail.', severity: 'high',
+    status: 'open', owner: 'alice', tags: ['phishing', 'mail gateway'], tlp: 'amber', url: 'https://vigil.local/cases/7', ...over,
+  };
 }
 
 /** Polls until `check` is true (a deadline against hangs, not a speed assertion). */
