@@ -192,7 +192,7 @@ export interface DeliveryStore {
   enqueue(delivery: NewDelivery, now?: number): Delivery;
   /** Pending deliveries due at `now`: only the oldest of each (target, case), oldest first. */
   due(now: number, limit: number): Delivery[];
-  /** Earliest `nextAt` of any pending delivery. */
+  /** Earliest `nextAt` among the deliveries `due` could return (heads of their queues). */
   nextDueAt(): number | undefined;
   /** Logs an attempt and moves the delivery on, in one transaction. */
   recordAttempt(attempt: Omit<DeliveryAttempt, 'id'>, next: { state: DeliveryState; nextAt?: number; error?: string | null }): void;

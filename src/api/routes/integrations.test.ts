@@ -121,6 +121,8 @@ test('ticket-status: signed by the ticketing side or sent with a token; delivery
       assert.match(await errorOf(status), /maps to no case status \(known: to do, open, in progress/);
       assert.equal((await withToken(ADMIN, { target: 'jira', ticketKey: 'SEC-1' })).status, 400);
       assert.equal((await withToken(ADMIN, { target: 'nope', ticketKey: 'SEC-1', status: 'Done' })).status, 404);
+      const big = JSON.stringify({ target: 'jira', ticketKey: 'SEC-1', status: 'Done', pad: 'x'.repeat(20_000) });
+      assert.equal((await signed(big)).status, 413);
     });
 
     await t.test('a token with integrations:manage may sync (by key or Jira id); other roles may not', async () => {

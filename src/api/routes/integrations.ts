@@ -10,6 +10,9 @@ import { DELIVERY_STATES, type DeliveryState, type DeliveryStore } from '../../s
 import { HttpError, intParam, sendError, sendJson } from '../http.js';
 import type { RequestContext, RouteDef } from '../router.js';
 
+/** A status update is three short strings; anything bigger is not one. */
+const MAX_STATUS_BODY = 16 * 1024;
+
 export interface IntegrationDeps {
   deliveries: DeliveryStore;
   sync: TicketStatusSync;
@@ -18,6 +21,12 @@ export interface IntegrationDeps {
 function header(ctx: RequestContext, name: string): string | undefined {
   const v = ctx.req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+async function statusBody(ctx: RequestContext): Promise<Buffer> {
+  const raw = await ctx.body();
+  if (raw.length > MAX_STATUS_BODY) throw new HttpError(413, 'api.body.too_large', `request body exceeds ${MAX_STATUS_BODY} bytes`);
+  return raw;
 }
 
 function asHttp(err: unknown): unknown {
@@ -36,7 +45,7 @@ function answerError(res: ServerResponse, err: unknown): void {
 
 export function integrationRoutes(deps: IntegrationDeps): RouteDef[] {
   const signed = async (ctx: RequestContext): Promise<void> => {
-    const raw = await ctx.body();
+    const raw = await statusBody(ctx);
     const update = deps.sync.verifySigned(raw, header(ctx, 'x-vigil-timestamp'), header(ctx, 'x-vigil-signature'));
     sendJson(ctx.res, 200, { ...update, ...(await deps.sync.apply(update)) });
   };
@@ -69,9 +78,10 @@ export function integrationRoutes(deps: IntegrationDeps): RouteDef[] {
     {
       method: 'POST', path: '/api/v1/integrations/ticket-status', permission: 'integrations:manage',
       summary: 'Sync a ticket status back to its case: {target, ticketKey, status}; a token, or signed with X-Vigil-Signature',
-      handler: async ({ res, body, principal }) => {
+      handler: async (ctx) => {
+        const { res, principal } = ctx;
         try {
-          const update = deps.sync.parse(await body());
+          const update = deps.sync.parse(await statusBody(ctx));
           sendJson(res, 200, { ...update, ...(await deps.sync.apply(update, principal!.name)) });
         } catch (err) {
           throw asHttp(err);

@@ -84,6 +84,7 @@ export class TicketDispatcher {
     this.timer = undefined;
     if (!this.running) return;
     const now = this.now();
+    let launched = 0;
     try {
       this.pruneLog(now);
       const free = (this.options.concurrency ?? 4) - this.inFlight.size;
@@ -99,15 +100,16 @@ export class TicketDispatcher {
             this.kick();
           });
           this.inFlight.set(key, job);
+          launched++;
         }
       }
     } catch (err) {
       this.options.log?.(`vigil: ticketing: outbox check failed: ${errorMessage(err)}`);
     }
-    this.schedule();
+    this.schedule(launched);
   }
 
-  private schedule(): void {
+  private schedule(launched: number): void {
     if (!this.running || this.timer) return;
     const poll = this.options.pollMs ?? 30_000;
     let wait = poll;
@@ -117,6 +119,8 @@ export class TicketDispatcher {
     } catch { /* the next pass reports it */ }
     // A due delivery blocked behind one in flight is picked up when that one finishes (kick).
     if (wait === 0 && this.inFlight.size > 0) wait = poll;
+    // Never spin: a pass that started nothing does not run again at once.
+    if (wait === 0 && launched === 0) wait = Math.min(poll, 100);
     this.timer = setTimeout(() => this.pass(), wait);
     this.timer.unref();
   }

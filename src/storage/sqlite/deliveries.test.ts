@@ -19,6 +19,9 @@ test('deliveries: due gives the oldest pending per (target, case); a waiting cha
 
     s.recordAttempt({ deliveryId: a1.id, target: 'jira', caseId: 1, at: 200, statusCode: 503, durationMs: 5, error: 'HTTP 503', detail: null, outcome: 'retry' }, { state: 'pending', nextAt: 5000, error: 'HTTP 503' });
     assert.deepEqual(s.due(1000, 10).map((d) => d.id), [b1.id, c1.id], 'a backing-off head blocks its case only');
+    s.recordAttempt({ deliveryId: b1.id, target: 'hook', caseId: 1, at: 200, statusCode: 503, durationMs: 5, error: 'x', detail: null, outcome: 'retry' }, { state: 'pending', nextAt: 4000 });
+    s.recordAttempt({ deliveryId: c1.id, target: 'jira', caseId: 2, at: 200, statusCode: 503, durationMs: 5, error: 'x', detail: null, outcome: 'retry' }, { state: 'pending', nextAt: 4500 });
+    assert.equal(s.nextDueAt(), 4000, 'a waiting change behind a backing-off head is not due');
     s.recordAttempt({ deliveryId: a1.id, target: 'jira', caseId: 1, at: 5000, statusCode: 201, durationMs: 7, error: null, detail: 'created SEC-1', outcome: 'delivered' }, { state: 'delivered' });
     assert.deepEqual(s.due(6000, 10).map((d) => d.id), [a2.id, b1.id, c1.id]);
     const d = s.get(a1.id)!;

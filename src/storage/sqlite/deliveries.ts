@@ -93,7 +93,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
         WHERE d.state = 'pending' AND d.next_at <= ?
           AND d.id = (SELECT min(p.id) FROM ticket_deliveries p WHERE p.state = 'pending' AND p.target = d.target AND p.case_id = d.case_id)
         ORDER BY d.next_at, d.id LIMIT ?`),
-      nextDue: db.prepare("SELECT min(next_at) AS t FROM ticket_deliveries WHERE state = 'pending'"),
+      nextDue: db.prepare(`SELECT min(d.next_at) AS t FROM ticket_deliveries d
+        WHERE d.state = 'pending'
+          AND d.id = (SELECT min(p.id) FROM ticket_deliveries p WHERE p.state = 'pending' AND p.target = d.target AND p.case_id = d.case_id)`),
       attempt: db.prepare(`INSERT INTO ticket_delivery_attempts (delivery_id, target, case_id, at, status_code, duration_ms, error, detail, outcome)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       advance: db.prepare('UPDATE ticket_deliveries SET state = ?, attempts = attempts + 1, next_at = ?, last_error = ?, updated = ? WHERE id = ?'),
