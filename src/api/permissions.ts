@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'events:ingest', 'events:read', 'search', 'alerts:read', 'alerts:write', 'rules:read', 'rules:write',
   'metrics:read', 'tokens:manage', 'users:manage', 'audit:read', 'account',
   'cases:read', 'cases:write', 'cases:delete',
+  'integrations:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -48,6 +48,8 @@ export const ConfigSchema = z.object({
   detection: z.object({
     groupWindow: duration.default('10m'),
   }).strict().default({}),
+  /** Ticket connectors; validated in full by the ticketing module (docs/TICKETING.md). */
+  ticketing: z.unknown().optional(),
   ingest: z.object({
     maxQueueEvents: z.number().int().min(100).max(10_000_000).default(200_000),
     maxQueueBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),

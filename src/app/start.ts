@@ -27,6 +27,8 @@ import type { LoadReport } from '../detect/types.js';
 import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
 import { durationMs, type SyslogListenerConfig } from './config.js';
 import { wireIdentity } from './identity.js';
+import { createTicketing, resolveTicketingConfig, type SetCaseStatus } from '../integrations/ticketing/index.js';
+import { integrationRoutes } from '../api/routes/integrations.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -47,6 +49,10 @@ export interface ServeOptions {
   ingest?: PipelineOptions;
   /** Detection stage tuning: in-flight bound and alert grouping window. */
   detection?: { maxInFlight?: number; groupWindowMs?: number };
+  /** The `ticketing` section of the config (targets, retry); secrets may name environment variables. */
+  ticketing?: unknown;
+  /** The config file, for error messages. */
+  configFile?: string;
   /** Syslog listeners (UDP, TCP, TLS); none by default. */
   syslog?: SyslogListenerConfig[];
   /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
@@ -158,11 +164,16 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     return report;
   };
   const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
+  const ticketingConfig = resolveTicketingConfig(options.ticketing, options.env ?? process.env, options.configFile);
+  let setCaseStatus: SetCaseStatus = () => false;
+  const ticketing = createTicketing(stores.deliveries, ticketingConfig, (caseId, status, actor) => setCaseStatus(caseId, status, actor), { log });
   const templateSet = loadTemplates(options.cases?.templatesDir ?? DEFAULT_CASE_TEMPLATES);
   for (const e of templateSet.errors) log(`vigil: case template: ${e.describe()}`);
   const cases = new CaseService({
     store: stores.cases, alerts: stores.alerts, events: stores.events, templates: templateSet.templates,
-    transaction: stores.transaction, onChange: options.cases?.onChange, onAlertsLinked: options.cases?.onAlertsLinked, log,
+    transaction: stores.transaction,
+    onChange: (event) => { ticketing.onCaseChange(event); options.cases?.onChange?.(event); },
+    onAlertsLinked: options.cases?.onAlertsLinked, log,
     audit: options.cases?.audit ?? {
       record: (e) => {
         const actor = e.actorUserId === undefined ? { kind: e.actorKind ?? 'token', name: e.actor } : { kind: e.actorKind ?? 'user', name: e.actor, userId: e.actorUserId };
@@ -170,6 +181,15 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       },
     },
   });
+  setCaseStatus = (caseId, status, actor) => {
+    try {
+      cases.update({ name: actor, kind: 'integration' }, caseId, { status });
+      return true;
+    } catch (err) {
+      if (err instanceof VigilError && err.code === 'cases.not_found') return false;
+      throw err;
+    }
+  };
   const server = createApiServer({
     ingest: pipeline,
     events: stores.events,
@@ -178,6 +198,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     authenticate,
     extraRoutes: [
       ...identityRoutes,
+      ...integrationRoutes({ deliveries: stores.deliveries, sync: ticketing.sync }),
       ...metricsRoutes(metrics),
       ...reloadRoutes(reloadRules),
       ...ruleRoutes({ rules: () => catalog, events: stores.events, retrohunt: options.retrohunt }),
@@ -199,6 +220,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
   }
   const port = (server.address() as AddressInfo).port;
+  ticketing.start();
   const syslog: RunningVigil['syslog'] = [];
   try {
     for (const l of options.syslog ?? []) {
@@ -238,6 +260,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       await pipeline.close();
       server.closeAllConnections();
       await closed;
+      await ticketing.stop();
       stores.close();
     },
   };

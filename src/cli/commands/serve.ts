@@ -46,6 +46,7 @@ export function registerServeCommands(program: Command): void {
       const vigil = await startVigil({
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
+        ticketing: config.ticketing, ...(flags.config ? { configFile: flags.config } : {}),
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
         ...(flags.secureCookies ? { secureCookies: true } : {}),
       });

@@ -6,6 +6,7 @@ import { VigilError } from '../../core/errors.js';
 import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteCaseStore } from './cases.js';
+import { SqliteDeliveryStore } from './deliveries.js';
 import { SqliteEventStore } from './events.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
@@ -15,6 +16,7 @@ import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
+export { SqliteDeliveryStore } from './deliveries.js';
 export { SqliteEventStore } from './events.js';
 export { SqliteTokenStore } from './tokens.js';
 export { SqliteUserStore } from './users.js';
@@ -55,6 +57,7 @@ export function openSqliteStores(dir: string): Stores {
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
+    deliveries: new SqliteDeliveryStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
