@@ -11,7 +11,7 @@ const MAX_ALIASES = 100;
  * uses: dates stay strings, duplicate keys are errors) builds the values, and positions come from
  * its event stream. Returns undefined whenever the precise path (the `yaml` lib) must decide: a
  * syntax error, or a document that is not a map (which the rule parser rejects anyway, so its
- * error message comes from the precise path). Size limits are the caller's.
+ * error message comes from the precise path; an empty `---` document is one). Size limits are the caller's.
  *
  * Offsets follow the precise path's conventions (a map entry at its key, a quoted scalar at its
  * opening quote); the few node forms where the two could differ (anchors, tags, aliases, block
@@ -43,8 +43,6 @@ export function parseYamlDocumentsFast(text: string, file: string): YamlDoc[] | 
     const root = i + 1;
     const rootEvent = events[root];
     if (events[i]!.type !== EVENT_ID.DOCUMENT || !rootEvent) return undefined;
-    // An empty document (only comments or markers) is no document, as on the precise path.
-    if (rootEvent.type === EVENT_ID.SCALAR && rootEvent.valueStart < 0 && rootEvent.tagStart < 0 && rootEvent.anchorStart < 0) continue;
     if (rootEvent.type !== EVENT_ID.MAPPING) return undefined;
     const value = values[index];
     const docIndex = index;
