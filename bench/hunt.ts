@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA } from '../src/core/corpora.js';
@@ -105,6 +105,7 @@ export async function benchHunt(corpora = CORPORA): Promise<string> {
   const hasReference = !spawnSync('evtxexport', ['-h'], { stdio: 'ignore' }).error;
   const threads = availableParallelism();
 
+  const loadBefore = loadavg()[0]!;
   await hunt(corpus, rules); // warm-up: page cache, compile cache
   const huntDefault: Run[] = [];
   const huntOne: Run[] = [];
@@ -135,6 +136,7 @@ export async function benchHunt(corpora = CORPORA): Promise<string> {
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
     `Corpus: ${files.length} files, ${fmt(mb, 1)} MB, ${counts.records} records, ${counts.detections} detections with ${rules}`,
     `Times: best of ${ROUNDS} alternating rounds, wall clock, rule loading and compiling included (each worker loads and compiles all rules).`,
+    `Load average (1 min) at the start / end of this section: ${fmt(loadBefore)} / ${fmt(loadavg()[0]!)} on ${cpus().length} cores (other work on the machine slows the multi-threaded hunt more than evtxexport).`,
     '',
     '| run | seconds | peak RSS | target |',
     '|---|---:|---:|---|',
