@@ -30,6 +30,11 @@ async function evtxSection(): Promise<Section | undefined> {
   return bench && ((corpora) => bench(join(corpora, 'evtx')));
 }
 
+/** The hunt benchmark runs the CLI over corpora/evtx with corpora/sigma/rules. */
+async function huntSection(): Promise<Section | undefined> {
+  return optional('./hunt.js', 'benchHunt');
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const sections: [string, Section | undefined][] = [
@@ -39,6 +44,7 @@ async function main(): Promise<void> {
     ['syslog', benchSyslog],
     ['serve', benchServe],
     ['retrohunt', benchRetrohunt],
+    ['hunt', await huntSection()],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

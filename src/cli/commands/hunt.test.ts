@@ -143,3 +143,78 @@ test('vigil hunt finds SigmaHQ detections in a real EVTX file', (t) => {
   assert.ok(rows.length >= 1);
   assert.ok(rows.some((x) => x.rule.includes('DSRM')), JSON.stringify(rows));
 });
+
+const CORRELATION = `title: Whoami burst
+id: 3f1f4c8e-2f4b-4d59-9a3c-6a3f1b7f7b01
+level: high
+correlation:
+  type: event_count
+  rules: [whoami_run]
+  group-by: [Computer]
+  timespan: 3h
+  condition: { gte: 2 }
+---
+title: Whoami run
+name: whoami_run
+id: 9d3a1c55-5f2e-4c1b-8f0e-2a7c9b6d4e11
+level: low
+logsource: { product: windows, category: process_creation }
+detection:
+  selection:
+    Image|endswith: '\\whoami.exe'
+  condition: selection
+`;
+
+test('vigil hunt --threads 2 gives exactly the rows of --threads 1, correlations included', () => {
+  const dir = fixture();
+  writeFileSync(join(dir, 'corr.yml'), CORRELATION);
+  // More files than threads, in several sizes, so files are spread over both workers.
+  const whoami = 'C:\\Windows\\System32\\whoami.exe';
+  for (let i = 0; i < 6; i++) {
+    const events = Array.from({ length: 1 + i * 3 }, (_, k) => evtx(`2025-01-0${1 + (i % 2)}T1${k % 10}:0${i}:00Z`, `ws${i % 3}`, { Image: k % 2 ? whoami : 'C:\\odd.exe', CommandLine: `odd ${i} ${k}` }));
+    writeFileSync(join(dir, `more-${i}.jsonl`), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  }
+  const run = (threads: string, ...extra: string[]) =>
+    vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--rules', join(dir, 'corr.yml'), '--threads', threads, '--quiet', ...extra);
+  const one = run('1', '--format', 'jsonl');
+  assert.equal(one.status, 0, one.stderr);
+  const rows = one.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rule: string; correlation: boolean; file: string });
+  assert.ok(rows.some((r) => r.correlation && r.rule === 'Whoami burst'), 'the correlation fires across files');
+  assert.ok(!rows.some((r) => r.rule === 'Whoami run'), 'matches used only by the correlation have no row');
+  assert.ok(new Set(rows.map((r) => r.file)).size >= 5);
+  for (const threads of ['2', '3']) {
+    const many = run(threads, '--format', 'jsonl');
+    assert.equal(many.status, 0, many.stderr);
+    assert.equal(many.stdout, one.stdout, `--threads ${threads}`);
+  }
+  assert.equal(run('2', '--format', 'csv').stdout, run('1', '--format', 'csv').stdout);
+});
+
+test('vigil hunt --threads rejects a bad count; errors per file are still reported with threads', () => {
+  const dir = fixture();
+  const bad = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--threads', '0');
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--threads: '0' is not a whole number/);
+
+  writeFileSync(join(dir, 'broken.evtx'), 'not an evtx file at all');
+  const r = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--threads', '2', '--format', 'jsonl');
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout.trim().split('\n').length, 3, 'the readable files are still hunted');
+  assert.match(r.stderr, /broken\.evtx/);
+  assert.match(r.stderr, /files with errors: 1/);
+});
+
+test('vigil hunt over the shared EVTX corpus: --threads 2 rows equal --threads 1', { timeout: 600_000 }, (t) => {
+  if (!existsSync(EVTX_CORPUS) || !existsSync(SIGMA_RULES)) {
+    t.skip(`needs ${EVTX_CORPUS} and ${SIGMA_RULES}`);
+    return;
+  }
+  const run = (threads: string) => vigil('hunt', EVTX_CORPUS, '--rules', SIGMA_RULES, '--format', 'jsonl', '--quiet', '--threads', threads);
+  const one = run('1');
+  assert.equal(one.status, 0, one.stderr);
+  const two = run('2');
+  assert.equal(two.status, 0, two.stderr);
+  const lines = one.stdout.trim().split('\n');
+  assert.ok(lines.length > 100, `expected many detections, got ${lines.length}`);
+  assert.equal(two.stdout, one.stdout);
+});

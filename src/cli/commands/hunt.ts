@@ -1,12 +1,16 @@
 import { createWriteStream, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { VigilError, errorMessage } from '../../core/errors.js';
-import { AutoEngine, CorrelationEngine, SigmaEngine, eventTimeMs, loadPipeline, loadRules, type CorrelationAlert, type RuleMatch } from '../../sigma/index.js';
+import { VigilError } from '../../core/errors.js';
+import { CorrelationEngine, loadPipeline, type AnyRule, type CorrelationAlert, type RuleMatch, type SigmaRule } from '../../sigma/index.js';
 import { csvLine } from '../hunt/csv.js';
+import type { FileOutcome } from '../hunt/hunter.js';
+import { runPool } from '../hunt/pool.js';
 import { Progress } from '../hunt/progress.js';
-import { COLUMNS, alertRow, keepRow, matchRow, parseLevel, parseTime, rowCells, rowJson, sortRows, type EventSource, type RowFilter, type TimelineRow } from '../hunt/rows.js';
-import { findLogFiles, readLogFile } from '../hunt/scan.js';
+import type { MatchItem } from '../hunt/protocol.js';
+import { COLUMNS, alertRow, keepRow, parseLevel, parseTime, rowCells, rowJson, sortRows, type EventSource, type RowFilter, type TimelineRow } from '../hunt/rows.js';
+import { findLogFiles } from '../hunt/scan.js';
 import { HuntSummary } from '../hunt/summary.js';
 import { renderTable } from '../hunt/table.js';
 import { collect } from './sigma.js';
@@ -14,6 +18,7 @@ import { collect } from './sigma.js';
 const DEFAULT_RULES = '../shared/corpora/sigma/rules';
 const FORMATS = ['table', 'csv', 'jsonl'] as const;
 type Format = (typeof FORMATS)[number];
+const MAX_THREADS = 64;
 
 interface HuntOptions {
   rules: string[];
@@ -24,13 +29,13 @@ interface HuntOptions {
   format: string;
   output?: string;
   quiet?: boolean;
+  threads?: string;
 }
 
-/** A base match waiting for the time-ordered correlation pass. */
-interface Pending {
-  match: RuleMatch;
-  timeMs: number | undefined;
-  src: EventSource;
+/** A match as collected from the workers, with the file it came from. */
+interface Collected {
+  fileIndex: number;
+  item: MatchItem;
 }
 
 export function registerHuntCommands(program: Command): void {
@@ -45,13 +50,22 @@ export function registerHuntCommands(program: Command): void {
     .option('--to <time>', 'only detections at or before this ISO 8601 time')
     .option('--format <format>', 'table, csv or jsonl', 'table')
     .option('--output <file>', 'write the timeline to this file instead of stdout')
+    .option('--threads <n>', `worker threads, each hunting whole files (default: the available cores, ${availableParallelism()} here)`)
     .option('--quiet', 'no progress and no summary on stderr (errors are still reported)')
     .action(async (paths: string[], opts: HuntOptions) => {
       process.exitCode = await hunt(paths, opts);
     });
 }
 
+function parseThreads(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new VigilError('input.bad_threads', `--threads: '${value}' is not a whole number from 1 to ${MAX_THREADS}`);
+  return n;
+}
+
 async function hunt(paths: string[], opts: HuntOptions): Promise<number> {
+  const started = Date.now();
   const format = opts.format as Format;
   if (!FORMATS.includes(format)) throw new VigilError('input.bad_format', `unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
   const filter: RowFilter = {
@@ -59,81 +73,83 @@ async function hunt(paths: string[], opts: HuntOptions): Promise<number> {
     fromMs: opts.from === undefined ? undefined : parseTime(opts.from, '--from'),
     toMs: opts.to === undefined ? undefined : parseTime(opts.to, '--to'),
   };
+  const threads = parseThreads(opts.threads);
   const files = findLogFiles(paths);
-  const ruleSet = loadRuleSet(opts.rules, !!opts.quiet);
-  const compileErrors: VigilError[] = [];
-  const engine = opts.pipeline === 'auto' ? new AutoEngine(ruleSet, compileErrors) : SigmaEngine.compile(ruleSet, loadPipeline(opts.pipeline), { errors: compileErrors });
-  const correlations = new CorrelationEngine(ruleSet);
-  if (!opts.quiet) {
-    for (const e of correlations.errors) process.stderr.write(`correlation error: ${e.describe()}\n`);
-  }
+  const rulePaths = rulePathsOf(opts.rules);
+  // A bad pipeline name fails here, before any worker starts.
+  if (opts.pipeline !== 'auto') loadPipeline(opts.pipeline);
 
-  const started = Date.now();
   const summary = new HuntSummary();
+  summary.files = files.length;
   const progress = new Progress(!!process.stderr.isTTY && !opts.quiet);
-  const pending: Pending[] = [];
-  let unreadable = 0;
-  for (const file of files) {
-    summary.files++;
-    let events = 0;
-    let issues = 0;
-    try {
-      for await (const item of readLogFile(file, (message) => { issues++; summary.error(file, message); })) {
-        events++;
-        summary.records++;
-        const matches = engine.match(item.event);
-        if (matches.length > 0) {
-          let timeMs = eventTimeMs(item.event);
-          if (timeMs === undefined && item.recordTime) timeMs = Date.parse(item.recordTime);
-          for (const match of matches) pending.push({ match, timeMs, src: { file, recordId: item.recordId } });
-        }
-        progress.update(summary.files, files.length, summary.records, pending.length);
+  const collected: Collected[] = [];
+  const outcomes: (FileOutcome | undefined)[] = new Array(files.length);
+  let filesDone = 0;
+  let stubs: AnyRule[] = [];
+  let correlations = new CorrelationEngine([]);
+  const { compileErrors } = await runPool(files, { threads, rules: rulePaths, pipeline: opts.pipeline }, {
+    ready(count, errors, ruleStubs) {
+      if (!opts.quiet) for (const e of errors) process.stderr.write(`rule error: ${e}\n`);
+      if (count === 0) throw new VigilError('sigma.no_rules', `no rules loaded from ${rulePaths.join(', ')}`);
+      if (ruleStubs) {
+        stubs = ruleStubs as AnyRule[];
+        correlations = new CorrelationEngine(stubs);
+        if (!opts.quiet) for (const e of correlations.errors) process.stderr.write(`correlation error: ${e.describe()}\n`);
       }
-      // Nothing but errors (an empty or foreign file): as unreadable as a failed open.
-      if (events === 0 && issues > 0) {
-        unreadable++;
+    },
+    matches(fileIndex, items, records) {
+      for (const item of items) collected.push({ fileIndex, item });
+      summary.records += records;
+      progress.update(filesDone, files.length, summary.records, collected.length);
+    },
+    file(fileIndex, outcome) {
+      filesDone++;
+      outcomes[fileIndex] = outcome;
+      const file = files[fileIndex]!;
+      if (outcome.failure) {
         progress.done();
-        process.stderr.write(`vigil: no readable events in ${file}\n`);
+        process.stderr.write(outcome.failure.kind === 'no-events' ? `vigil: no readable events in ${file}\n` : `vigil: cannot read ${file}: ${outcome.failure.message}\n`);
       }
-    } catch (err) {
-      unreadable++;
-      const message = errorMessage(err);
-      summary.error(file, message);
-      progress.done();
-      process.stderr.write(`vigil: cannot read ${file}: ${message}\n`);
-    }
-  }
-  progress.update(summary.files, files.length, summary.records, pending.length, true);
+      progress.update(filesDone, files.length, summary.records, collected.length);
+    },
+  });
+  progress.update(filesDone, files.length, summary.records, collected.length, true);
   progress.done();
 
-  const rows = correlate(pending, correlations);
+  // Problems in file order, whatever order the threads finished in.
+  let unreadable = 0;
+  outcomes.forEach((o, i) => {
+    for (const message of o?.issues ?? []) summary.error(files[i]!, message);
+    if (o?.failure?.kind === 'unreadable') summary.error(files[i]!, o.failure.message);
+    if (o?.failure) unreadable++;
+  });
+
+  const rows = correlate(collected, files, stubs, correlations);
   const kept = sortRows(rows.filter((r) => keepRow(r, filter)));
   for (const r of kept) summary.add(r);
   await writeRows(kept, format, opts.output);
 
   if (!opts.quiet) {
-    for (const e of compileErrors) process.stderr.write(`rule error: ${e.describe()}\n`);
+    for (const e of compileErrors) process.stderr.write(`rule error: ${e}\n`);
     process.stderr.write(summary.render(Date.now() - started));
   }
   return unreadable > 0 ? 1 : 0;
 }
 
-function loadRuleSet(paths: string[], quiet: boolean) {
+function rulePathsOf(paths: string[]): string[] {
   const rulePaths = paths.length > 0 ? paths : existsSync(DEFAULT_RULES) ? [DEFAULT_RULES] : [];
   if (rulePaths.length === 0) throw new VigilError('sigma.no_rules', `no rules given: pass --rules DIR (the default ${DEFAULT_RULES} does not exist)`);
   for (const p of rulePaths) if (!existsSync(p)) throw new VigilError('input.missing', `rules path '${p}' does not exist`, { file: p });
-  const set = loadRules(rulePaths, {});
-  if (!quiet) for (const e of set.errors) process.stderr.write(`rule error: ${e.describe()}\n`);
-  if (set.rules.length === 0) throw new VigilError('sigma.no_rules', `no rules loaded from ${rulePaths.join(', ')}`);
-  return set.rules;
+  return rulePaths;
 }
 
 /**
- * Feeds the matches to the correlation engine in time order (files need not be in time order)
- * and turns them into rows; matches used only by a correlation stay out, as in `sigma match`.
+ * Puts the matches of all files in one time order (ties: file order, then order within the file,
+ * so the result does not depend on how files were spread over threads), feeds the correlation
+ * engine and returns the rows; matches used only by a correlation have no row, as in `sigma match`.
  */
-function correlate(pending: Pending[], correlations: CorrelationEngine): TimelineRow[] {
-  pending.sort((a, b) => (a.timeMs ?? Infinity) - (b.timeMs ?? Infinity));
+function correlate(collected: Collected[], files: string[], stubs: AnyRule[], correlations: CorrelationEngine): TimelineRow[] {
+  collected.sort((a, b) => (a.item.timeMs ?? Infinity) - (b.item.timeMs ?? Infinity) || a.fileIndex - b.fileIndex || a.item.seq - b.item.seq);
   const rows: TimelineRow[] = [];
   const sources = new WeakMap<object, EventSource>();
   const addAlerts = (alerts: CorrelationAlert[]) => {
@@ -144,12 +160,24 @@ function correlate(pending: Pending[], correlations: CorrelationEngine): Timelin
     }
   };
   let lastTime = 0;
-  for (const p of pending) {
-    const time = p.timeMs ?? lastTime;
+  for (const { fileIndex, item } of collected) {
+    const time = item.timeMs ?? lastTime;
     lastTime = Math.max(lastTime, time);
-    sources.set(p.match.event, p.src);
-    if (correlations.standalone(p.match)) rows.push(matchRow(p.match, p.timeMs, p.src));
-    addAlerts(correlations.process(p.match, time));
+    if (item.row) rows.push(item.row);
+    const c = item.corr;
+    if (!c) continue;
+    sources.set(c.event, { file: files[fileIndex]!, recordId: c.recordId });
+    const match: RuleMatch = {
+      ruleId: c.ruleId,
+      title: c.title,
+      tags: [],
+      fields: [],
+      correlationOnly: false,
+      rule: stubs[c.rule] as SigmaRule,
+      event: c.event,
+      fieldValue: (field) => c.values.get(field),
+    };
+    addAlerts(correlations.process(match, time));
   }
   addAlerts(correlations.flush());
   return rows;

@@ -9,7 +9,8 @@ const EXTENSIONS = new Set(['.evtx', '.json', '.jsonl']);
 
 /**
  * Expands the given paths into log files: folders are walked recursively for .evtx, .json and
- * .jsonl; a file named directly is taken whatever its extension. A missing path throws.
+ * .jsonl (following links to files, not to folders); a file named directly is taken whatever its
+ * extension. A missing path throws.
  */
 export function findLogFiles(paths: string[]): string[] {
   const files: string[] = [];
@@ -18,7 +19,7 @@ export function findLogFiles(paths: string[]): string[] {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(p);
+      else if (EXTENSIONS.has(extname(e.name).toLowerCase()) && (e.isFile() || (e.isSymbolicLink() && isFile(p)))) files.push(p);
     }
   };
   for (const path of paths) {
@@ -32,6 +33,15 @@ export function findLogFiles(paths: string[]): string[] {
     else files.push(path);
   }
   return files;
+}
+
+/** A symbolic link to a file is followed; links to folders are not (no loops). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** One event read from a log file. */

@@ -4,9 +4,17 @@ import { VigilError } from '../../core/errors.js';
 import type { ModifierOptions } from '../model/modifiers.js';
 import type { AnyRule } from '../model/types.js';
 import { parseRuleDocument } from './rule-parser.js';
-import { parseYamlDocuments } from './yaml-source.js';
+import { parseYamlDocumentsFast } from './yaml-fast.js';
+import { MAX_RULE_FILE_BYTES, parseYamlDocuments } from './yaml-source.js';
 
-export type LoadOptions = ModifierOptions;
+export interface LoadOptions extends ModifierOptions {
+  /**
+   * 'auto' (default): js-yaml first, the `yaml` lib when js-yaml fails or the file has any error
+   * (so errors always come from one place, with line, column and field path). 'precise': the
+   * `yaml` lib only.
+   */
+  yamlParser?: 'auto' | 'precise';
+}
 
 export interface PlaceholderNote {
   file: string;
@@ -72,20 +80,31 @@ export function loadRules(paths: string[], options: LoadOptions = {}): RuleSet {
 
 /** Parses rule text (one file's content) into an existing rule set. */
 export function addRuleText(set: RuleSet, text: string, file: string, options: LoadOptions = {}): void {
+  const { yamlParser = 'auto', ...modifierOptions } = options;
+  if (yamlParser === 'auto' && text.length <= MAX_RULE_FILE_BYTES) {
+    const fast = parseYamlDocumentsFast(text, file);
+    const parsed = fast?.map((doc) => parseRuleDocument(doc, modifierOptions));
+    if (parsed && parsed.every((p) => p.errors.length === 0)) {
+      for (const p of parsed) if (p.rule) addRule(set, p.rule, file);
+      return;
+    }
+  }
   const { docs, errors } = parseYamlDocuments(text, file);
   set.errors.push(...errors);
   for (const doc of docs) {
-    const parsed = parseRuleDocument(doc, options);
+    const parsed = parseRuleDocument(doc, modifierOptions);
     set.errors.push(...parsed.errors);
-    if (!parsed.rule) continue;
-    set.rules.push(parsed.rule);
-    const rule = parsed.rule;
-    if (rule.type === 'rule' && rule.placeholders.length > 0) {
-      set.placeholders.push({ file, line: rule.location.line, rule: rule.id ?? rule.title, placeholders: rule.placeholders });
-    }
-    if (rule.status === 'unsupported') {
-      set.unsupported.push({ file, line: rule.location.line, rule: rule.id ?? rule.title, reason: `status is 'unsupported'` });
-    }
+    if (parsed.rule) addRule(set, parsed.rule, file);
+  }
+}
+
+function addRule(set: RuleSet, rule: AnyRule, file: string): void {
+  set.rules.push(rule);
+  if (rule.type === 'rule' && rule.placeholders.length > 0) {
+    set.placeholders.push({ file, line: rule.location.line, rule: rule.id ?? rule.title, placeholders: rule.placeholders });
+  }
+  if (rule.status === 'unsupported') {
+    set.unsupported.push({ file, line: rule.location.line, rule: rule.id ?? rule.title, reason: `status is 'unsupported'` });
   }
 }
 

@@ -1,7 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
 import { VigilError, type Location } from '../../core/errors.js';
 
-const MAX_RULE_FILE_BYTES = 1024 * 1024;
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
 /** One YAML document with a way to turn field paths into file:line:column. */
 export interface YamlDoc {

@@ -1,0 +1,103 @@
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { VigilError } from '../../core/errors.js';
+import type { FileOutcome } from './hunter.js';
+import type { FromWorker, MatchItem, ToWorker, WorkerConfig } from './protocol.js';
+
+const WORKER = new URL('./worker.js', import.meta.url);
+
+export interface PoolOptions {
+  threads: number;
+  rules: string[];
+  pipeline: string;
+}
+
+/** Called on the main thread as results arrive; a throw stops the hunt. */
+export interface PoolHandlers {
+  /** Once, from the primary worker, after it loaded the rules. */
+  ready(rules: number, errors: string[], stubs: unknown[] | undefined): void;
+  matches(fileIndex: number, items: MatchItem[], records: number): void;
+  /** After the file's last matches. */
+  file(fileIndex: number, outcome: FileOutcome): void;
+}
+
+/** Largest first, so a big file does not start last and keep one thread busy alone at the end. */
+export function dispatchOrder(files: string[]): number[] {
+  const size = files.map((f) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0; // the worker reports why it cannot be read
+    }
+  });
+  return files.map((_, i) => i).sort((a, b) => size[b]! - size[a]! || a - b);
+}
+
+/**
+ * Runs the hunt on `threads` worker threads (at most one per file, at least one to load the rules),
+ * handing out files one at a time. Resolves with the rule compile problems the workers met.
+ */
+export function runPool(files: string[], options: PoolOptions, handlers: PoolHandlers): Promise<{ compileErrors: string[] }> {
+  const queue = dispatchOrder(files);
+  const count = Math.max(1, Math.min(options.threads, files.length));
+  const compileErrors = new Set<string>();
+  const workers: Worker[] = [];
+  let finished = 0;
+  let failed = false;
+
+  return new Promise((resolve, reject) => {
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(err);
+    };
+    for (let i = 0; i < count; i++) {
+      const config: WorkerConfig = { rules: options.rules, pipeline: options.pipeline, primary: i === 0 };
+      const worker = new Worker(WORKER, { workerData: config });
+      workers.push(worker);
+      let done = false;
+      const next = () => {
+        const fileIndex = queue.shift();
+        const message: ToWorker = fileIndex === undefined ? { type: 'stop' } : { type: 'file', fileIndex, file: files[fileIndex]! };
+        worker.postMessage(message);
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (failed) return;
+        try {
+          switch (m.type) {
+            case 'ready':
+              if (i === 0) handlers.ready(m.rules, m.errors, m.stubs);
+              next();
+              break;
+            case 'matches':
+              handlers.matches(m.fileIndex, m.items, m.records);
+              break;
+            case 'file':
+              handlers.matches(m.fileIndex, m.items, m.records);
+              handlers.file(m.fileIndex, { issues: m.issues, failure: m.failure });
+              next();
+              break;
+            case 'done':
+              done = true;
+              for (const e of m.compileErrors) compileErrors.add(e);
+              break;
+            case 'fatal':
+              fail(new VigilError('hunt.worker', m.message));
+              break;
+          }
+        } catch (err) {
+          fail(err);
+        }
+      });
+      worker.on('error', (err) => fail(new VigilError('hunt.worker', `hunt worker failed: ${err.message}`, {}, { cause: err })));
+      worker.on('exit', (code) => {
+        if (!done) {
+          fail(new VigilError('hunt.worker', `hunt worker stopped unexpectedly (exit code ${code})`));
+          return;
+        }
+        if (++finished === count && !failed) resolve({ compileErrors: [...compileErrors] });
+      });
+    }
+  });
+}
