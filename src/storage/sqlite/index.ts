@@ -6,7 +6,8 @@ import { VigilError } from '../../core/errors.js';
 import type { Stores, TokenStore } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteEventStore } from './events.js';
-import { DDL, SCHEMA_VERSION } from './schema.js';
+import { Catalog } from './partitions.js';
+import { DDL, SCHEMA_VERSION, STORE_DDL } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteEventStore } from './events.js';
@@ -43,13 +44,14 @@ export function openSqliteStores(dir: string): Stores {
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Other connections (a second process, a worker thread) may hold the write lock for a batch.
+  db.pragma('busy_timeout = 10000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
-  db.exec(DDL);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  migrate(db, version);
   return {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
@@ -58,3 +60,24 @@ export function openSqliteStores(dir: string): Stores {
     close: () => db.close(),
   };
 }
+
+/**
+ * Creates or upgrades the schema. Dropped partitions give their pages back to the file system only
+ * with auto_vacuum = INCREMENTAL, which SQLite lets a database take only while it has no tables or
+ * through one full VACUUM (done once here for a v1 store).
+ */
+function migrate(db: Database.Database, version: number): void {
+  if (version < SCHEMA_VERSION && (db.pragma('auto_vacuum', { simple: true }) as number) !== 2) {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    if (version > 0) db.exec('VACUUM');
+  }
+  db.transaction(() => {
+    db.exec(DDL);
+    db.exec(STORE_DDL);
+    // Read again under the write lock: another process may have upgraded the store meanwhile.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current === 1) new Catalog(db).adoptLegacy();
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+
