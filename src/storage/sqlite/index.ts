@@ -34,9 +34,12 @@ export function openSqliteStores(dir: string): Stores {
   try {
     if (dir === ':memory:') {
       db = new Database(':memory:');
+      db.pragma('auto_vacuum = INCREMENTAL');
     } else {
       mkdirSync(dir, { recursive: true });
       db = new Database(join(dir, DB_FILE));
+      // Only takes effect on a new file, and only before WAL mode writes the first page.
+      db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
     }
   } catch (err) {
