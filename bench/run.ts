@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchSigma } from './sigma.js';
+import { benchStorage } from './storage.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
+    ['storage', benchStorage],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
