@@ -205,10 +205,11 @@ export class SqliteEventStore implements EventStore {
         if (/no such table/.test((err as Error).message)) continue; // dropped by another connection meanwhile
         throw err;
       }
-      if (rows.length < size) after = p.maxId;
-      if (rows.length === 0) continue;
-      if (rows.length === size) after = rows[rows.length - 1]!.id;
-      yield rows.map(toStored);
+      const last = rows.length ? rows[rows.length - 1]!.id : 0;
+      // A short page ends the partition as the catalog saw it; rows a concurrent writer added since
+      // are either in this page (last > maxId) or found on the next pass.
+      after = rows.length === size ? last : Math.max(p.maxId, last);
+      if (rows.length) yield rows.map(toStored);
     }
   }
 
