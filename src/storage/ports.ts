@@ -40,6 +40,11 @@ export interface RetentionPolicy {
   maxAgeDays?: number;
   /** Drop the oldest partitions while the store uses more than this many MB. */
   maxMB?: number;
+  /**
+   * Give freed space back to the file system (default true). It moves newer pages into the holes, so
+   * it costs about as much I/O as the space freed; with false, freed pages are reused by new events.
+   */
+  returnSpace?: boolean;
 }
 
 export interface RetentionReport {

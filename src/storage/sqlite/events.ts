@@ -244,11 +244,12 @@ export class SqliteEventStore implements EventStore {
         if (this.drop(p)) report.dropped.push({ day: dayName(p.day), rows: p.rows, reason: 'size' });
       }
     }
+    if (policy.returnSpace !== false) this.vacuum();
     report.usedBytesAfter = this.usedBytes();
     return report;
   }
 
-  /** Drops one partition with its FTS index and dedup keys, in one transaction, then frees its pages. */
+  /** Drops one partition with its FTS index and dedup keys, in one transaction; its pages go to the free list. */
   private drop(p: Partition): boolean {
     const done = this.db.transaction(() => {
       // Re-read inside the write lock: another connection may have dropped it or written to it since.
@@ -259,16 +260,15 @@ export class SqliteEventStore implements EventStore {
       return true;
     }).immediate();
     this.statements.delete(p.name);
-    if (done) this.vacuum();
     return done;
   }
 
   /** Returns freed pages to the file system in short steps (auto_vacuum = INCREMENTAL). */
   private vacuum(): void {
+    if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) return;
     for (let i = 0; i < 100_000; i++) {
-      const free = this.db.pragma('freelist_count', { simple: true }) as number;
-      if (free === 0) break;
       this.db.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
+      if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) break;
     }
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
