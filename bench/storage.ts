@@ -96,7 +96,7 @@ export async function benchStorage(): Promise<string> {
       appendMs += performance.now() - a0;
       appendCpuUs += c.user + c.system;
       buildMs += a0 - b0;
-      if (total >= 1_000_000 && (i / BATCH) % 500 === 0) process.stderr.write(`bench: storage: ${i.toLocaleString('en-US')} appended\n`);
+      if (total >= 1_000_000 && (i / BATCH) % 500 === 0) process.stderr.write(`bench: storage: ${i.toLocaleString('en-US')} appended (${(appendMs / 1000).toFixed(0)} s in append)\n`);
     }
     const appendEps = total / (appendMs / 1000);
     const fileBytes = statSync(join(dir, DB_FILE)).size + (statSync(join(dir, `${DB_FILE}-wal`), { throwIfNoEntry: false })?.size ?? 0);
