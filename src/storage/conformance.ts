@@ -153,6 +153,12 @@ export function storageConformance(name: string, open: (dir: string) => Stores):
       if (seen >= 20) break; // a caller may stop early
     }
     assert.equal(seen, 20);
+    const scan = stores.events.scan({ from: 0, to: D0 + 9 * DAY }, { batchSize: 20 })[Symbol.iterator]();
+    const first = scan.next();
+    assert.equal(first.done === false && first.value.length, 20);
+    stores.events.append([synthetic(500, D0 + 2 * DAY)], D0 + 2 * DAY);
+    const rest = [...{ [Symbol.iterator]: () => scan }].flat();
+    assert.deepEqual(rest.map((e) => e.id), days.flat().slice(20), 'events appended after the scan started are not part of it');
   });
 
   t('a batch with dedup keys retried after a crash is stored once', (stores, _dir, reopen) => {

@@ -94,7 +94,8 @@ export interface EventStore {
   search(query: CompiledQuery): SearchResult;
   /**
    * Stored events with `range.from <= ts < range.to`, in id order, a batch at a time (bounded memory).
-   * Each batch is read when the iterator advances, so a caller may await between batches.
+   * Each batch is read when the iterator advances, so a caller may await between batches. Events
+   * appended after the scan started are not part of it.
    */
   scan(range: TimeRange, options?: ScanOptions): Iterable<StoredEvent[]>;
   /** Drops whole partitions that the policy no longer keeps and returns their space. */

@@ -192,24 +192,26 @@ export class SqliteEventStore implements EventStore {
 
   *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
     const size = Math.min(Math.max(Math.trunc(options.batchSize ?? 1000), 1), MAX_SCAN_BATCH);
+    // Events appended after the scan starts are not part of it.
+    const last = this.catalog.nextId() - 1;
     let after = 0;
     for (;;) {
-      // The catalog is read again for every page: partitions may be added or dropped between batches.
-      const p = this.catalog.overlapping(range).find((x) => x.maxId > after);
+      // The catalog is read again for every page: partitions may be dropped between batches.
+      const p = this.catalog.overlapping(range).find((x) => x.maxId > after && x.minId <= last);
       if (!p) return;
       let rows: EventRow[];
       try {
-        rows = this.db.prepare(`SELECT ${STORED_COLUMNS} FROM "${p.name}" WHERE id > ? AND ts >= ? AND ts < ? ORDER BY id LIMIT ?`)
-          .all(after, range.from, range.to, size) as EventRow[];
+        // `+ts` keeps SQLite on the rowid range; with the ts index it would sort the whole range per page.
+        rows = this.db.prepare(`SELECT ${STORED_COLUMNS} FROM "${p.name}" WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?`)
+          .all(after, last, range.from, range.to, size) as EventRow[];
       } catch (err) {
         if (/no such table/.test((err as Error).message)) continue; // dropped by another connection meanwhile
         throw err;
       }
-      const last = rows.length ? rows[rows.length - 1]!.id : 0;
-      // A short page ends the partition as the catalog saw it; rows a concurrent writer added since
-      // are either in this page (last > maxId) or found on the next pass.
-      after = rows.length === size ? last : Math.max(p.maxId, last);
+      // A short page ends this partition (up to `last`).
+      after = rows.length === size ? rows[rows.length - 1]!.id : Math.min(p.maxId, last);
       if (rows.length) yield rows.map(toStored);
+      if (after >= last) return;
     }
   }
 
