@@ -3,6 +3,8 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { benchSigma } from './sigma.js';
+import { benchSyslog } from './syslog.js';
+import { benchServe } from './serve.js';
 import { benchStorage } from './storage.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   const sections: [string, Section | undefined][] = [
     ['sigma', benchSigma],
     ['evtx', await evtxSection()],
+    ['syslog', benchSyslog],
+    ['serve', benchServe],
     ['storage', benchStorage],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

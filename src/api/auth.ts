@@ -12,13 +12,14 @@ export function generateToken(): string {
 }
 
 /**
- * The token a request presents: `Authorization: Bearer <token>`; for Elasticsearch shippers also
- * `ApiKey <token>` and Basic auth whose password is the token. Undefined when there is none.
+ * The token a request presents: `Authorization: Bearer <token>`; for shippers also `ApiKey <token>`
+ * (Elasticsearch), `Splunk <token>` (HEC) and Basic auth whose password is the token. Undefined when
+ * there is none.
  */
 export function presentedToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
-  const m = /^(Bearer|ApiKey|Basic)\s+(\S+)\s*$/i.exec(header);
+  const m = /^(Bearer|ApiKey|Splunk|Basic)\s+(\S+)\s*$/i.exec(header);
   if (!m) return undefined;
   const scheme = m[1]!.toLowerCase();
   const value = m[2]!;

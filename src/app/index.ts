@@ -1,2 +1,2 @@
 export { startVigil, ensureAdminToken, defaultRulePaths, DEFAULT_HOST, DEFAULT_PORT, type RunningVigil, type ServeOptions } from './start.js';
-export { createIngest } from './ingest.js';
+export { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';

@@ -3,18 +3,26 @@
  * adapter, loads rules and wires store -> ingest -> detection -> HTTP API.
  */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { VigilError } from '../core/errors.js';
-import { createApiServer } from '../api/server.js';
+import { createApiServer, type ApiServer } from '../api/server.js';
 import { generateToken, hashToken } from '../api/auth.js';
+import type { AuditLog } from '../audit/log.js';
+import { SYSTEM_ACTOR } from '../audit/log.js';
+import type { Identity, SessionOptions } from '../identity/index.js';
 import { Detector } from '../detect/detector.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { loadRules } from '../sigma/loader/load.js';
 import type { Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
-import { createIngest } from './ingest.js';
+import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
+import { VigilMetrics } from '../metrics/vigil-metrics.js';
+import { metricsRoutes } from '../api/routes/metrics.js';
+import { SyncDetectionStage, type SyncDetectionOptions } from './ingest.js';
+import { TcpSyslogListener, UdpSyslogListener, type SyslogListener } from '../ingest/syslog/index.js';
+import { durationMs, type SyslogListenerConfig } from './config.js';
+import { wireIdentity } from './identity.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -29,13 +37,30 @@ export interface ServeOptions {
   /** Diagnostics; default stderr. */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Ingest queue bounds and commit size. */
+  ingest?: PipelineOptions;
+  /** In-process detection stage tuning. */
+  detection?: SyncDetectionOptions;
+  /** Syslog listeners (UDP, TCP, TLS); none by default. */
+  syslog?: SyslogListenerConfig[];
+  /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
+  session?: SessionOptions;
+  /** Session cookies get `Secure` (behind a TLS proxy); also VIGIL_SECURE_COOKIES=1. */
+  secureCookies?: boolean;
 }
 
 export interface RunningVigil {
   url: string;
   port: number;
-  server: Server;
+  server: ApiServer;
   stores: Stores;
+  pipeline: IngestPipeline;
+  metrics: VigilMetrics;
+  /** Bound syslog listeners, in the order configured, with their ports. */
+  syslog: { protocol: string; port: number; listener: SyslogListener }[];
+  /** The audit log every service records its changes in. */
+  audit: AuditLog;
+  identity: Identity;
   rules: { loaded: number; errors: number };
   /** The token generated on first start (undefined when it came from the environment or already existed). */
   generatedToken?: string;
@@ -55,12 +80,12 @@ export function ensureAdminToken(stores: Stores, env: Record<string, string | un
   const fromEnv = env['VIGIL_ADMIN_TOKEN'];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (fromEnv.length < 16) throw new VigilError('app.token.weak', 'VIGIL_ADMIN_TOKEN must be at least 16 characters');
-    stores.tokens.add('admin', hashToken(fromEnv));
+    stores.tokens.add({ name: 'admin', hash: hashToken(fromEnv), role: 'admin' });
     return undefined;
   }
   if (stores.tokens.count() > 0) return undefined;
   const token = generateToken();
-  stores.tokens.add('admin', hashToken(token));
+  stores.tokens.add({ name: 'admin', hash: hashToken(token), role: 'admin' });
   return token;
 }
 
@@ -86,13 +111,26 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     print(`vigil: admin token (shown once, store it now): ${generatedToken}`);
   }
 
+  const metrics = new VigilMetrics();
+  metrics.setRulesLoaded(set.rules.length);
+  const onError = (message: string, err: unknown): void => log(`vigil: ${message}: ${(err as Error)?.message ?? String(err)}`);
+  const env = options.env ?? process.env;
+  const { audit, identity, authenticate, routes: identityRoutes } = wireIdentity(stores, {
+    session: options.session, secureCookies: options.secureCookies ?? env['VIGIL_SECURE_COOKIES'] === '1',
+  });
+  if (generatedToken) {
+    audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
+  }
+
   const detector = new Detector(engine, stores.alerts);
-  const ingest = createIngest(stores, detector, (err) => log(`vigil: detection failed: ${(err as Error).message}`));
+  const detection = new SyncDetectionStage(detector, stores, metrics, { onError, ...options.detection });
+  const pipeline = new IngestPipeline(stores.events, detection, metrics, { onError, ...options.ingest });
   const server = createApiServer({
-    ingest,
+    ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
-    tokenKnown: (hash) => stores.tokens.lookup(hash) !== undefined,
+    authenticate,
+    extraRoutes: [...identityRoutes, ...metricsRoutes(metrics)],
     maxBodyBytes: options.maxBodyBytes,
   });
   server.requestTimeout = 120_000;
@@ -105,20 +143,50 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       server.listen(options.port ?? DEFAULT_PORT, host, () => { server.off('error', fail); ok(); });
     });
   } catch (err) {
+    await pipeline.close();
     stores.close();
     throw new VigilError('app.listen', `cannot listen on ${host}:${options.port ?? DEFAULT_PORT}: ${(err as Error).message}`, {}, { cause: err });
   }
   const port = (server.address() as AddressInfo).port;
+  const syslog: RunningVigil['syslog'] = [];
+  try {
+    for (const l of options.syslog ?? []) {
+      const common = {
+        port: l.port, host: l.host, maxMessageBytes: l.maxMessageBytes, maxConnections: l.maxConnections,
+        idleTimeoutMs: durationMs(l.idleTimeout), log: (line: string) => log(`vigil: ${line}`),
+        ...(l.profile === undefined ? {} : { profile: l.profile }),
+      };
+      const listener = l.protocol === 'udp'
+        ? new UdpSyslogListener(pipeline, common)
+        : new TcpSyslogListener(pipeline, l.protocol === 'tls' && l.tls ? { ...common, tls: l.tls } : common);
+      const bound = await listener.start();
+      syslog.push({ protocol: l.protocol, port: bound.port, listener });
+      metrics.watchSyslog(listener);
+      log(`vigil: syslog ${l.protocol} on ${l.host}:${bound.port}`);
+    }
+  } catch (err) {
+    for (const s of syslog) await s.listener.close();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await pipeline.close();
+    stores.close();
+    throw err;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, generatedToken,
+    url, port, server, stores, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: set.rules.length, errors: set.errors.length },
-    close: () => new Promise<void>((ok) => {
+    close: async () => {
+      // Stop taking connections, let queued events commit and detect, then close the store.
+      for (const s of syslog) await s.listener.close();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeIdleConnections();
+      await pipeline.close();
       server.closeAllConnections();
-      server.close(() => { stores.close(); ok(); });
-    }),
+      await closed;
+      stores.close();
+    },
   };
 }

@@ -26,6 +26,18 @@ export class OverloadedError extends Error {
   }
 }
 
+/**
+ * Rejected by `submit` when the store could not commit the batch (or ingest is shutting down): nothing
+ * of it was stored or acknowledged. A kind of overload, so receivers that back off on overload also
+ * back off here; HTTP answers 503 instead of 429.
+ */
+export class StoreUnavailableError extends OverloadedError {
+  constructor(retryAfterSeconds: number, message = 'the event store could not commit the batch') {
+    super(retryAfterSeconds, message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export interface IngestSink {
   /**
    * Queues the inputs; resolves once every accepted event is committed to the store (durable), with

@@ -147,12 +147,147 @@ export interface AlertStore {
   updateStatus(id: number, status: AlertStatus): Alert | undefined;
 }
 
+export interface NewToken {
+  name: string;
+  /** SHA-256 hex of the token; the token itself is never stored. */
+  hash: string;
+  role: string;
+  /** 'token' (API user token) or 'ingest' (shipper token). */
+  kind?: string;
+  /** Source profile forced on events sent with this token. */
+  profile?: string;
+  /** Epoch ms after which the token no longer works. */
+  expires?: number;
+  /** The user who created it (absent for bootstrap and CLI tokens). */
+  owner?: number;
+}
+
+export interface StoredToken {
+  name: string;
+  role: string;
+  kind: string;
+  profile?: string;
+  created: number;
+  expires?: number;
+  owner?: number;
+}
+
 export interface TokenStore {
   count(): number;
-  /** Stores a token by its SHA-256 hex hash only. */
-  add(name: string, hash: string, now?: number): void;
-  /** The token's name when the hash is known. */
-  lookup(hash: string): { name: string } | undefined;
+  add(token: NewToken, now?: number): void;
+  /** The token when the hash is known and not expired. */
+  lookup(hash: string, now?: number): StoredToken | undefined;
+  /** Every token, identified by the first 12 hex digits of its hash. */
+  list(): (StoredToken & { id: string })[];
+  /** One token by its 12-hex-digit id, expired or not. */
+  get(id: string): (StoredToken & { id: string }) | undefined;
+  remove(id: string): boolean;
+}
+
+export interface StoredUser {
+  id: number;
+  username: string;
+  role: string;
+  disabled: boolean;
+  created: number;
+  updated: number;
+}
+
+export interface UserCredentials extends StoredUser {
+  /** Self-describing password hash (algorithm, parameters, salt, digest); never leaves the identity service. */
+  passwordHash: string;
+}
+
+export interface UserPatch {
+  role?: string;
+  disabled?: boolean;
+  passwordHash?: string;
+}
+
+export interface UserStore {
+  count(): number;
+  /** Throws VigilError 'storage.user.exists' when the username is taken (case-insensitive). */
+  create(user: { username: string; role: string; passwordHash: string }, now?: number): StoredUser;
+  get(id: number): UserCredentials | undefined;
+  byUsername(username: string): UserCredentials | undefined;
+  list(): StoredUser[];
+  update(id: number, patch: UserPatch, now?: number): StoredUser | undefined;
+}
+
+export interface StoredSession {
+  /** SHA-256 hex of the session id; the id itself is only in the client's cookie. */
+  hash: string;
+  userId: number;
+  created: number;
+  lastSeen: number;
+  /** Absolute expiry, epoch ms. */
+  expires: number;
+}
+
+export interface SessionStore {
+  create(session: StoredSession): void;
+  get(hash: string): StoredSession | undefined;
+  touch(hash: string, now: number): void;
+  remove(hash: string): boolean;
+  /** Ends every session of a user except `keep` (a session hash); returns how many ended. */
+  removeForUser(userId: number, keep?: string): number;
+  /** Deletes sessions past their absolute expiry or idle since before `idleBefore`. */
+  purge(now: number, idleBefore: number): number;
+}
+
+export interface AuditActor {
+  /** 'user' (session), 'token', 'ingest', 'system' (CLI, bootstrap), 'anonymous' (failed login). */
+  kind: string;
+  name: string;
+  userId?: number;
+}
+
+export interface AuditTarget {
+  type: string;
+  id: string;
+}
+
+/** What a caller records; the store adds seq, ts, prev and hash. */
+export interface AuditEntry {
+  ts: number;
+  actor: AuditActor;
+  action: string;
+  target: AuditTarget;
+  before: unknown;
+  after: unknown;
+  /** Client address, when over HTTP. */
+  ip?: string;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  /** Hash of the previous record ('' for the first). */
+  prev: string;
+  hash: string;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AuditStore {
+  /**
+   * Appends atomically: `link(prev, seq)` gets the last record's hash and the new sequence number
+   * inside the write transaction and returns the new record's hash, so concurrent writers cannot fork
+   * the chain.
+   */
+  append(entry: AuditEntry, link: (prev: string, record: Omit<AuditRecord, 'hash'>) => string): AuditRecord;
+  /** Newest first. */
+  list(query?: AuditQuery): { total: number; records: AuditRecord[] };
+  /** Every record in storage order (rowid), as stored, for verification. */
+  scan(): Iterable<AuditRecord>;
 }
 
 /** One data folder's stores; `transaction` runs `fn` atomically across them. */
@@ -160,6 +295,9 @@ export interface Stores {
   events: EventStore;
   alerts: AlertStore;
   tokens: TokenStore;
+  users: UserStore;
+  sessions: SessionStore;
+  audit: AuditStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

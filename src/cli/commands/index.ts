@@ -4,6 +4,8 @@ import { registerHuntCommands } from './hunt.js';
 import { registerRulesCommands } from './rules.js';
 import { registerSigmaCommands } from './sigma.js';
 import { registerServeCommands } from './serve.js';
+import { registerUserCommands } from './user.js';
+import { registerAuditCommands } from './audit.js';
 
 /** Every command group registers itself here; one line per group. */
 export function registerCommands(program: Command): void {
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerEvtxCommands(program);
   registerServeCommands(program);
   registerHuntCommands(program);
+  registerUserCommands(program);
+  registerAuditCommands(program);
 }

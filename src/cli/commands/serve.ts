@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startVigil } from '../../app/start.js';
+import { ConfigSchema, SyslogListenerSchema, loadConfig, type VigilConfig } from '../../app/config.js';
+import { startVigil } from '../../app/start.js';
 
 function port(text: string): number {
   const n = Number(text);
@@ -8,17 +9,46 @@ function port(text: string): number {
   return n;
 }
 
-/** `vigil serve`: ingest over HTTP, embedded store, streaming Sigma detection, alerts API. */
+interface ServeFlags { secureCookies?: boolean; config?: string; data?: string; httpPort?: number; syslogPort?: number; host?: string; rules?: string[] }
+
+/** The config file (or the defaults) with the command-line flags laid over it. */
+export function effectiveConfig(flags: ServeFlags): VigilConfig {
+  const config = flags.config ? loadConfig(flags.config) : ConfigSchema.parse({});
+  if (flags.data !== undefined) config.data = flags.data;
+  if (flags.host !== undefined) config.http.host = flags.host;
+  if (flags.httpPort !== undefined) config.http.port = flags.httpPort;
+  if (flags.rules?.length) config.rules = flags.rules;
+  if (flags.syslogPort !== undefined) {
+    // One port for both transports, as syslog daemons do; listeners from the file on other ports stay.
+    const host = flags.host ?? '127.0.0.1';
+    config.syslog = config.syslog.filter((l) => l.protocol === 'tls');
+    for (const protocol of ['udp', 'tcp'] as const) {
+      config.syslog.push(SyslogListenerSchema.parse({ protocol, port: flags.syslogPort, host }));
+    }
+  }
+  return config;
+}
+
+/** `vigil serve`: ingest over HTTP and syslog, embedded store, streaming Sigma detection, alerts API. */
 export function registerServeCommands(program: Command): void {
   program
     .command('serve')
-    .description('run the Vigil server: HTTP ingest (native, ES _bulk), embedded store, detection, alerts API')
-    .option('--data <dir>', 'data folder', './data')
-    .option('--http-port <n>', `HTTP port (default ${DEFAULT_PORT})`, port, DEFAULT_PORT)
-    .option('--host <host>', 'address to bind (loopback by default)', DEFAULT_HOST)
+    .description('run the Vigil server: HTTP ingest (native, ES _bulk, Splunk HEC), syslog, embedded store, detection, alerts and hunting API')
+    .option('--config <file>', 'YAML config file (see docs/CONFIG.md); flags override it')
+    .option('--data <dir>', 'data folder (default ./data)')
+    .option('--http-port <n>', 'HTTP port (default 8470)', port)
+    .option('--syslog-port <n>', 'syslog port for both UDP and TCP (off unless set here or in the config)', port)
+    .option('--host <host>', 'address to bind (loopback by default)')
+    .option('--secure-cookies', 'mark session cookies Secure (when a TLS proxy is in front)')
     .option('--rules <dir...>', 'Sigma rule files or folders (default: ../shared/corpora/sigma/rules if present, else rules/)')
-    .action(async (opts: { data: string; httpPort: number; host: string; rules?: string[] }) => {
-      const vigil = await startVigil({ dataDir: opts.data, port: opts.httpPort, host: opts.host, rules: opts.rules });
+    .action(async (flags: ServeFlags) => {
+      const config = effectiveConfig(flags);
+      const vigil = await startVigil({
+        dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
+        maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
+        ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
+        ...(flags.secureCookies ? { secureCookies: true } : {}),
+      });
       const stop = (): void => {
         void vigil.close().then(() => process.exit(0));
       };

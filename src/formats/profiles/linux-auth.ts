@@ -1,5 +1,6 @@
 import type { EventObject } from '../../core/event.js';
 import type { SyslogRecord } from '../syslog/record.js';
+import { syslogRecordFromJson } from './shipped-syslog.js';
 import type { EcsCore, NormalizedEvent, SourceProfile } from './types.js';
 import { finishCore, inputError, int, ip, port } from './util.js';
 
@@ -167,18 +168,29 @@ export const linuxAuthProfile: SourceProfile = {
   name: 'linux_auth',
   description: 'Linux authentication messages over syslog: sshd logins, sudo commands, su, PAM sessions, useradd/groupadd',
   detect(input) {
-    if (input.kind !== 'syslog') return false;
-    const program = input.record.appName;
-    return (program !== undefined && AUTH_PROGRAMS.has(program)) || input.record.message.trimStart().startsWith('pam_');
+    const record = input.kind === 'syslog' ? input.record : input.kind === 'json' ? syslogRecordFromJson(input.value) : undefined;
+    if (!record) return false;
+    const program = record.appName;
+    return (program !== undefined && AUTH_PROGRAMS.has(program)) || record.message.trimStart().startsWith('pam_');
   },
   normalize(input): NormalizedEvent[] {
+    if (input.kind === 'json') {
+      const shipped = syslogRecordFromJson(input.value);
+      if (!shipped) throw inputError('linux_auth', 'a syslog record or a shipped syslog document (program + message)', input);
+      const event = authEvent(shipped);
+      event.original = input.value;
+      return [event];
+    }
     if (input.kind !== 'syslog') throw inputError('linux_auth', 'a syslog record', input);
-    const { record } = input;
-    const service = serviceFor(record.appName, record.message);
-    const extra = authFields(record.appName, record.message);
-    const core = syslogCore(record, extra, service === 'syslog' ? 'system.syslog' : 'system.auth');
-    const event: NormalizedEvent = { logsource: { product: 'linux', service }, core, original: record as unknown as EventObject, profile: 'linux_auth' };
+    const event = authEvent(input.record);
     if (input.text !== undefined) event.originalText = input.text;
     return [event];
   },
 };
+
+function authEvent(record: SyslogRecord): NormalizedEvent {
+  const service = serviceFor(record.appName, record.message);
+  const extra = authFields(record.appName, record.message);
+  const core = syslogCore(record, extra, service === 'syslog' ? 'system.syslog' : 'system.auth');
+  return { logsource: { product: 'linux', service }, core, original: record as unknown as EventObject, profile: 'linux_auth' };
+}

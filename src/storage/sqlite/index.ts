@@ -1,32 +1,26 @@
-/** The embedded SQLite adapter: one database file in the data folder holds events, alerts and tokens. */
+/** The embedded SQLite adapter: one database file in the data folder holds events, alerts, tokens, users, sessions and the audit log. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { VigilError } from '../../core/errors.js';
-import type { Stores, TokenStore } from '../ports.js';
+import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteEventStore } from './events.js';
+import { SqliteTokenStore } from './tokens.js';
+import { SqliteUserStore } from './users.js';
+import { SqliteSessionStore } from './sessions.js';
+import { SqliteAuditStore } from './audit.js';
 import { Catalog } from './partitions.js';
 import { DDL, SCHEMA_VERSION, STORE_DDL } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteEventStore } from './events.js';
+export { SqliteTokenStore } from './tokens.js';
+export { SqliteUserStore } from './users.js';
+export { SqliteSessionStore } from './sessions.js';
+export { SqliteAuditStore } from './audit.js';
 
 export const DB_FILE = 'vigil.db';
-
-class SqliteTokenStore implements TokenStore {
-  constructor(private readonly db: Database.Database) {}
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number }).n;
-  }
-  add(name: string, hash: string, now: number = Date.now()): void {
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new VigilError('storage.token.hash', 'token hash must be SHA-256 hex');
-    this.db.prepare('INSERT OR IGNORE INTO tokens (hash, name, created) VALUES (?, ?, ?)').run(hash, name, now);
-  }
-  lookup(hash: string): { name: string } | undefined {
-    return this.db.prepare('SELECT name FROM tokens WHERE hash = ?').get(hash) as { name: string } | undefined;
-  }
-}
 
 /** Opens (creating if needed) the store in `dir`; `':memory:'` gives a throwaway in-memory store. */
 export function openSqliteStores(dir: string): Stores {
@@ -59,6 +53,9 @@ export function openSqliteStores(dir: string): Stores {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
     tokens: new SqliteTokenStore(db),
+    users: new SqliteUserStore(db),
+    sessions: new SqliteSessionStore(db),
+    audit: new SqliteAuditStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };

@@ -58,13 +58,21 @@ test('alerts: insert, group lookup, increment, list with status and paging', () 
   stores.close();
 });
 
-test('tokens: only hashes are stored', () => {
+test('tokens: only hashes are stored, with role, kind, profile and expiry', () => {
   const stores = openSqliteStores(':memory:');
   assert.equal(stores.tokens.count(), 0);
   const hash = 'a'.repeat(64);
-  stores.tokens.add('admin', hash);
-  assert.deepEqual(stores.tokens.lookup(hash), { name: 'admin' });
+  stores.tokens.add({ name: 'admin', hash, role: 'admin' }, 1000);
+  assert.deepEqual(stores.tokens.lookup(hash), { name: 'admin', role: 'admin', kind: 'token', created: 1000 });
   assert.equal(stores.tokens.lookup('b'.repeat(64)), undefined);
-  assert.throws(() => stores.tokens.add('x', 'plain-token'), /SHA-256/);
+  assert.throws(() => stores.tokens.add({ name: 'x', hash: 'plain-token', role: 'admin' }), /SHA-256/);
+  const ingest = 'c'.repeat(64);
+  stores.tokens.add({ name: 'fw', hash: ingest, role: 'ingest', kind: 'ingest', profile: 'suricata', expires: 5000 }, 1000);
+  assert.deepEqual(stores.tokens.lookup(ingest, 4999), { name: 'fw', role: 'ingest', kind: 'ingest', profile: 'suricata', created: 1000, expires: 5000 });
+  assert.equal(stores.tokens.lookup(ingest, 5000), undefined, 'expired');
+  const listed = stores.tokens.list();
+  assert.deepEqual(listed.map((t) => t.id), ['aaaaaaaaaaaa', 'cccccccccccc']);
+  assert.ok(stores.tokens.remove('cccccccccccc'));
+  assert.equal(stores.tokens.lookup(ingest, 0), undefined);
   stores.close();
 });
