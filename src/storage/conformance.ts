@@ -213,18 +213,18 @@ export function storageConformance(name: string, open: (dir: string) => Stores):
     const big = { 'x': 'y'.repeat(20_000) };
     stores.events.append(Array.from({ length: 50 }, (_, i) => synthetic(i, D0, { original: big })), D0 + 100);
     threeDays(stores);
-    const report = stores.events.applyRetention({ maxMB: 0.0001 }, D0 + 3 * DAY);
+    const report = stores.events.applyRetention({ maxSizeMB: 0.0001 }, D0 + 3 * DAY);
     assert.deepEqual(report.dropped.map((d) => [d.day, d.reason]), [['2025-03-10', 'size'], ['2025-03-11', 'size']]);
     assert.equal(report.overSizeLimit, true);
     assert.match(report.warnings.join('\n'), /only the partition being written \(2025-03-12, 30 events\) is left; it is not dropped for size/);
     assert.deepEqual(stores.events.partitions().map((p) => p.day), ['2025-03-12']);
-    const roomy = stores.events.applyRetention({ maxMB: 10_000 }, D0 + 3 * DAY);
+    const roomy = stores.events.applyRetention({ maxSizeMB: 10_000 }, D0 + 3 * DAY);
     assert.deepEqual([roomy.dropped, roomy.overSizeLimit, roomy.warnings], [[], false, []]);
   });
 
   t('a bad retention policy is a clear error', (stores) => {
     assert.throws(() => stores.events.applyRetention({ maxAgeDays: 0 }), { code: 'storage.retention', message: /maxAgeDays/ });
-    assert.throws(() => stores.events.applyRetention({ maxMB: -1 }), { code: 'storage.retention', message: /maxMB/ });
+    assert.throws(() => stores.events.applyRetention({ maxSizeMB: -1 }), { code: 'storage.retention', message: /maxSizeMB/ });
     assert.throws(() => stores.events.applyRetention({ maxAgeDays: Number.NaN }), { code: 'storage.retention' });
   });
 

@@ -39,7 +39,7 @@ export interface RetentionPolicy {
   /** Drop partitions whose every event was received at least this many days ago (>= 1). */
   maxAgeDays?: number;
   /** Drop the oldest partitions while the store uses more than this many MB. */
-  maxMB?: number;
+  maxSizeMB?: number;
   /**
    * Give freed space back to the file system (default true). It moves newer pages into the holes, so
    * it costs about as much I/O as the space freed; with false, freed pages are reused by new events.

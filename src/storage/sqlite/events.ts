@@ -216,12 +216,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   applyRetention(policy: RetentionPolicy, now: number = Date.now()): RetentionReport {
-    const { maxAgeDays, maxMB } = policy;
+    const { maxAgeDays, maxSizeMB } = policy;
     if (maxAgeDays !== undefined && !(Number.isFinite(maxAgeDays) && maxAgeDays >= 1)) {
       throw new VigilError('storage.retention', `retention maxAgeDays must be a number of days >= 1, got ${String(maxAgeDays)}`, { field: 'maxAgeDays' });
     }
-    if (maxMB !== undefined && !(Number.isFinite(maxMB) && maxMB > 0)) {
-      throw new VigilError('storage.retention', `retention maxMB must be a positive number, got ${String(maxMB)}`, { field: 'maxMB' });
+    if (maxSizeMB !== undefined && !(Number.isFinite(maxSizeMB) && maxSizeMB > 0)) {
+      throw new VigilError('storage.retention', `retention maxSizeMB must be a positive number, got ${String(maxSizeMB)}`, { field: 'maxSizeMB' });
     }
     const report: RetentionReport = { dropped: [], usedBytesBefore: this.usedBytes(), usedBytesAfter: 0, overSizeLimit: false, warnings: [] };
     if (maxAgeDays !== undefined) {
@@ -232,14 +232,14 @@ export class SqliteEventStore implements EventStore {
         if (this.drop(p)) report.dropped.push({ day: dayName(p.day), rows: p.rows, reason: 'age' });
       }
     }
-    if (maxMB !== undefined) {
-      const limit = maxMB * 1024 * 1024;
+    if (maxSizeMB !== undefined) {
+      const limit = maxSizeMB * 1024 * 1024;
       while (this.usedBytes() > limit) {
         const all = this.catalog.list();
         if (all.length <= 1) {
           report.overSizeLimit = true;
           const current = all[0];
-          report.warnings.push(`retention: the store uses ${mb(this.usedBytes())} MB, over its ${maxMB} MB limit, and only the partition being written${current ? ` (${dayName(current.day)}, ${current.rows} events)` : ''} is left; it is not dropped for size`);
+          report.warnings.push(`retention: the store uses ${mb(this.usedBytes())} MB, over its ${maxSizeMB} MB limit, and only the partition being written${current ? ` (${dayName(current.day)}, ${current.rows} events)` : ''} is left; it is not dropped for size`);
           break;
         }
         const p = all[0]!;
