@@ -7,6 +7,7 @@ import { benchSigma } from './sigma.js';
 import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
+import { benchStorage } from './storage.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     ['serve', benchServe],
     ['retrohunt', benchRetrohunt],
     ['hunt', await huntSection()],
+    ['storage', benchStorage],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

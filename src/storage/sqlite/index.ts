@@ -12,7 +12,8 @@ import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
-import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
+import { Catalog } from './partitions.js';
+import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
@@ -31,9 +32,12 @@ export function openSqliteStores(dir: string): Stores {
   try {
     if (dir === ':memory:') {
       db = new Database(':memory:');
+      db.pragma('auto_vacuum = INCREMENTAL');
     } else {
       mkdirSync(dir, { recursive: true });
       db = new Database(join(dir, DB_FILE));
+      // Only takes effect on a new file, and only before WAL mode writes the first page.
+      db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
     }
   } catch (err) {
@@ -41,24 +45,47 @@ export function openSqliteStores(dir: string): Stores {
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Other connections (a second process, a worker thread) may hold the write lock for a batch.
+  db.pragma('busy_timeout = 10000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
-  migrateAlerts(db);
-  db.exec(DDL);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  migrate(db, version);
   return {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
     tokens: new SqliteTokenStore(db),
     cases: new SqliteCaseStore(db),
+    deliveries: new SqliteDeliveryStore(db),
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
-    deliveries: new SqliteDeliveryStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
 }
+
+/**
+ * Creates or upgrades the schema. Dropped partitions give their pages back to the file system only
+ * with auto_vacuum = INCREMENTAL, which SQLite lets a database take only while it has no tables or
+ * through one full VACUUM (done once here for a v1 store).
+ */
+function migrate(db: Database.Database, version: number): void {
+  if (version < SCHEMA_VERSION && (db.pragma('auto_vacuum', { simple: true }) as number) !== 2) {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    if (version > 0) db.exec('VACUUM');
+  }
+  migrateAlerts(db);
+  db.transaction(() => {
+    db.exec(DDL);
+    db.exec(STORE_DDL);
+    // Read again under the write lock: another process may have upgraded the store meanwhile.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    // v2 stores made before the partitions existed hold their events in the v1 table too.
+    if (current < SCHEMA_VERSION && new Catalog(db).list().length === 0) new Catalog(db).adoptLegacy();
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
+

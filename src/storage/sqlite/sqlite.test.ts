@@ -7,6 +7,7 @@ import { compileHunt } from '../../query/sql/compile.js';
 import { DEFAULT_SCHEMA } from '../../query/sql/schema.js';
 import Database from 'better-sqlite3';
 import { MAX_ALERT_EVENTS } from '../ports.js';
+import { SCHEMA_VERSION } from './schema.js';
 import { DB_FILE, openSqliteStores } from './index.js';
 
 const T = Date.UTC(2025, 0, 1);
@@ -117,7 +118,7 @@ test('a v1 data folder is migrated: its alerts keep grouping by host and list th
     assert.equal(stores.alerts.increment(1, T + 6, 13)?.count, 3);
     stores.close();
     const db = new Database(join(dir, DB_FILE));
-    assert.equal(db.pragma('user_version', { simple: true }), 2);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     db.close();
     const again = openSqliteStores(dir);
     assert.deepEqual(again.alerts.get(1)?.eventIds, [10, 12, 13], 'reopening does not migrate twice');
