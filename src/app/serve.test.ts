@@ -181,3 +181,15 @@ test('POST /api/v1/rules/reload picks up a new rule without a restart; a broken 
   assert.ok(list.alerts.some((a) => a.ruleId === '44444444-4444-4444-8444-444444444444'));
   rmSync(join(dir, 'rules', 'broken.yml'));
 });
+
+test('a body sent twice with the same Idempotency-Key is stored once and answers the same', async () => {
+  const body = JSON.stringify({ message: 'idempotent-once event', host: { name: 'idem-host' } }) + '\n';
+  const headers = { ...auth, 'content-type': 'application/x-ndjson', 'idempotency-key': 'batch-42' };
+  const a = await (await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers, body })).json();
+  const b = await (await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers, body })).json();
+  assert.deepEqual(a, { accepted: 1, rejected: 0, errors: [] });
+  assert.deepEqual(b, a);
+  const r = await fetch(`${vigil.url}/api/v1/search`, { method: 'POST', headers: auth, body: JSON.stringify({ query: 'message:"idempotent-once event" | stats count()' }) });
+  const out = await r.json() as { rows: { count: number }[] };
+  assert.equal(out.rows[0]?.count, 1);
+});

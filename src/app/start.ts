@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
 import type { RetrohuntLimits } from '../detect/retrohunt.js';
 import { loadRules } from '../sigma/loader/load.js';
-import type { Stores } from '../storage/ports.js';
+import type { RetentionPolicy, Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
 import { VigilMetrics } from '../metrics/vigil-metrics.js';
@@ -53,6 +53,8 @@ export interface ServeOptions {
   ticketing?: unknown;
   /** The config file, for error messages. */
   configFile?: string;
+  /** Retention by age and size, checked at start and every `checkEveryMs` (default 10 minutes). */
+  retention?: RetentionPolicy & { checkEveryMs?: number };
   /** Syslog listeners (UDP, TCP, TLS); none by default. */
   syslog?: SyslogListenerConfig[];
   /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
@@ -221,6 +223,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   }
   const port = (server.address() as AddressInfo).port;
   ticketing.start();
+  const retentionTimer = startRetention(stores, options.retention, log);
   const syslog: RunningVigil['syslog'] = [];
   try {
     for (const l of options.syslog ?? []) {
@@ -254,6 +257,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     detection, reloadRules,
     close: async () => {
       // Stop taking connections, let queued events commit and detect, then close the store.
+      clearInterval(retentionTimer);
       for (const s of syslog) await s.listener.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
@@ -264,4 +268,26 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       stores.close();
     },
   };
+}
+
+/**
+ * Drops whole day partitions the policy no longer keeps: at start, then on a timer. It runs between
+ * ingest commits on this thread, so no batch is ever half dropped.
+ */
+function startRetention(stores: Stores, policy: ServeOptions['retention'], log: (line: string) => void): NodeJS.Timeout | undefined {
+  if (!policy || (policy.maxAgeDays === undefined && policy.maxSizeMB === undefined)) return undefined;
+  const { checkEveryMs = 600_000, ...rules } = policy;
+  const run = (): void => {
+    try {
+      const report = stores.events.applyRetention(rules);
+      for (const d of report.dropped) log(`vigil: retention dropped ${d.day} (${d.rows} events, by ${d.reason})`);
+      for (const w of report.warnings) log(`vigil: retention: ${w}`);
+    } catch (err) {
+      log(`vigil: retention failed: ${(err as Error).message}`);
+    }
+  };
+  run();
+  const timer = setInterval(run, checkEveryMs);
+  timer.unref();
+  return timer;
 }

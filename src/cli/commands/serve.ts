@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { ConfigSchema, SyslogListenerSchema, loadConfig, type VigilConfig } from '../../app/config.js';
+import { ConfigSchema, SyslogListenerSchema, durationMs, loadConfig, type VigilConfig } from '../../app/config.js';
 import { startVigil } from '../../app/start.js';
 
 function port(text: string): number {
@@ -46,6 +46,12 @@ export function registerServeCommands(program: Command): void {
       const vigil = await startVigil({
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
+        retention: {
+          ...(config.retention.maxAgeDays === undefined ? {} : { maxAgeDays: config.retention.maxAgeDays }),
+          ...(config.retention.maxSizeMB === undefined ? {} : { maxSizeMB: config.retention.maxSizeMB }),
+          checkEveryMs: durationMs(config.retention.checkEvery),
+        },
+        detection: { groupWindowMs: durationMs(config.detection.groupWindow) },
         ticketing: config.ticketing, ...(flags.config ? { configFile: flags.config } : {}),
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
         ...(flags.secureCookies ? { secureCookies: true } : {}),
