@@ -12,6 +12,7 @@ import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
+import { SqliteTuningStore, TUNING_DDL } from './tuning.js';
 import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
@@ -22,6 +23,7 @@ export { SqliteTokenStore } from './tokens.js';
 export { SqliteUserStore } from './users.js';
 export { SqliteSessionStore } from './sessions.js';
 export { SqliteAuditStore } from './audit.js';
+export { SqliteTuningStore } from './tuning.js';
 
 export const DB_FILE = 'vigil.db';
 
@@ -48,6 +50,7 @@ export function openSqliteStores(dir: string): Stores {
   }
   migrateAlerts(db);
   db.exec(DDL);
+  db.exec(TUNING_DDL);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return {
     events: new SqliteEventStore(db),
@@ -58,6 +61,7 @@ export function openSqliteStores(dir: string): Stores {
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
     deliveries: new SqliteDeliveryStore(db),
+    tuning: new SqliteTuningStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
