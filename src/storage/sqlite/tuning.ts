@@ -56,10 +56,19 @@ const EXCEPTIONS = `SELECT rule_exceptions.*, ${HITS('exception', 'rule_exceptio
 const MAX_LIST = 500;
 
 export class SqliteTuningStore implements TuningStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
+  /** Prepared once per SQL text (the texts are fixed or built from fixed parts). */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) { st = this.db.prepare(sql); this.statements.set(sql, st); }
+    return st;
+  }
+
   addSuppression(s: NewSuppression, now = Date.now()): Suppression {
-    const info = this.db.prepare(
+    const info = this.stmt(
       `INSERT INTO suppressions (rule_id, host, user_name, query, start, expires, owner, reason, created_by, created, updated)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(s.ruleId, s.host, s.user, s.query, s.start, s.expires, s.owner, s.reason, s.createdBy, now, now);
@@ -67,13 +76,13 @@ export class SqliteTuningStore implements TuningStore {
   }
 
   getSuppression(id: number): Suppression | undefined {
-    const row = this.db.prepare(`${SUPPRESSIONS} WHERE id = ?`).get(id) as SuppressionRow | undefined;
+    const row = this.stmt(`${SUPPRESSIONS} WHERE id = ?`).get(id) as SuppressionRow | undefined;
     return row ? toSuppression(row) : undefined;
   }
 
   listSuppressions(options: { includeDeleted?: boolean } = {}): Suppression[] {
     const where = options.includeDeleted ? '' : 'WHERE deleted IS NULL';
-    return (this.db.prepare(`${SUPPRESSIONS} ${where} ORDER BY id DESC`).all() as SuppressionRow[]).map(toSuppression);
+    return (this.stmt(`${SUPPRESSIONS} ${where} ORDER BY id DESC`).all() as SuppressionRow[]).map(toSuppression);
   }
 
   updateSuppression(id: number, patch: SuppressionPatch, now = Date.now()): Suppression | undefined {
@@ -84,12 +93,12 @@ export class SqliteTuningStore implements TuningStore {
   }
 
   deleteSuppression(id: number, now = Date.now()): Suppression | undefined {
-    const info = this.db.prepare('UPDATE suppressions SET deleted = ?, updated = ? WHERE id = ? AND deleted IS NULL').run(now, now, id);
+    const info = this.stmt('UPDATE suppressions SET deleted = ?, updated = ? WHERE id = ? AND deleted IS NULL').run(now, now, id);
     return info.changes ? this.getSuppression(id) : undefined;
   }
 
   addException(e: NewRuleException, now = Date.now()): RuleException {
-    const info = this.db.prepare(
+    const info = this.stmt(
       `INSERT INTO rule_exceptions (rule_id, conditions, owner, reason, expires, created_by, created, updated)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(e.ruleId, JSON.stringify(e.conditions), e.owner, e.reason, e.expires, e.createdBy, now, now);
@@ -97,7 +106,7 @@ export class SqliteTuningStore implements TuningStore {
   }
 
   getException(id: number): RuleException | undefined {
-    const row = this.db.prepare(`${EXCEPTIONS} WHERE id = ?`).get(id) as ExceptionRow | undefined;
+    const row = this.stmt(`${EXCEPTIONS} WHERE id = ?`).get(id) as ExceptionRow | undefined;
     return row ? toException(row) : undefined;
   }
 
@@ -107,7 +116,7 @@ export class SqliteTuningStore implements TuningStore {
     if (!options.includeDeleted) where.push('deleted IS NULL');
     if (options.ruleId !== undefined) { where.push('rule_id = ?'); args.push(options.ruleId); }
     const sql = `${EXCEPTIONS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC`;
-    return (this.db.prepare(sql).all(...args) as ExceptionRow[]).map(toException);
+    return (this.stmt(sql).all(...args) as ExceptionRow[]).map(toException);
   }
 
   updateException(id: number, patch: RuleExceptionPatch, now = Date.now()): RuleException | undefined {
@@ -117,24 +126,24 @@ export class SqliteTuningStore implements TuningStore {
   }
 
   deleteException(id: number, now = Date.now()): RuleException | undefined {
-    const info = this.db.prepare('UPDATE rule_exceptions SET deleted = ?, updated = ? WHERE id = ? AND deleted IS NULL').run(now, now, id);
+    const info = this.stmt('UPDATE rule_exceptions SET deleted = ?, updated = ? WHERE id = ? AND deleted IS NULL').run(now, now, id);
     return info.changes ? this.getException(id) : undefined;
   }
 
   hold(a: NewHeldAlert, windowMs: number): HeldAlert {
     return this.db.transaction(() => {
-      const open = this.db.prepare(
+      const open = this.stmt(
         `SELECT id, event_ids FROM held_alerts WHERE held_by = ? AND ref_id = ? AND rule_id = ? AND group_key IS ? AND last_seen >= ?
          ORDER BY last_seen DESC, id DESC LIMIT 1`,
       ).get(a.by, a.refId, a.ruleId, a.groupKey, a.at - windowMs) as { id: number; event_ids: string } | undefined;
       if (open) {
         const ids = JSON.parse(open.event_ids) as number[];
         for (const e of a.eventIds) if (ids.length < MAX_ALERT_EVENTS && !ids.includes(e)) ids.push(e);
-        this.db.prepare('UPDATE held_alerts SET count = count + ?, last_seen = max(last_seen, ?), event_ids = ? WHERE id = ?')
+        this.stmt('UPDATE held_alerts SET count = count + ?, last_seen = max(last_seen, ?), event_ids = ? WHERE id = ?')
           .run(a.count, a.at, JSON.stringify(ids), open.id);
         return this.getHeld(open.id)!;
       }
-      const info = this.db.prepare(
+      const info = this.stmt(
         `INSERT INTO held_alerts (held_by, ref_id, rule_id, title, level, kind, host_name, user_name, group_key, fields, event_ids, count, first_seen, last_seen)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(a.by, a.refId, a.ruleId, a.title, a.level, a.kind, a.hostName, a.userName, a.groupKey, JSON.stringify(a.fields),
@@ -152,13 +161,13 @@ export class SqliteTuningStore implements TuningStore {
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 0), MAX_LIST);
     const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM held_alerts ${w}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT * FROM held_alerts ${w} ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as HeldRow[];
+    const total = (this.stmt(`SELECT count(*) AS n FROM held_alerts ${w}`).get(...args) as { n: number }).n;
+    const rows = this.stmt(`SELECT * FROM held_alerts ${w} ORDER BY last_seen DESC, id DESC LIMIT ? OFFSET ?`).all(...args, limit, offset) as HeldRow[];
     return { total, alerts: rows.map(toHeld) };
   }
 
   alertsOfRule(ruleId: string, since: number, limit: number): RuleAlertRef[] {
-    const rows = this.db.prepare(
+    const rows = this.stmt(
       `SELECT a.id, a.count, a.last_seen, (SELECT json_group_array(event_id) FROM
          (SELECT event_id FROM alert_events WHERE alert_id = a.id ORDER BY event_id)) AS event_ids
        FROM alerts a WHERE a.rule_id = ? AND a.last_seen >= ? ORDER BY a.last_seen DESC, a.id DESC LIMIT ?`,
@@ -167,7 +176,7 @@ export class SqliteTuningStore implements TuningStore {
   }
 
   private getHeld(id: number): HeldAlert | undefined {
-    const row = this.db.prepare('SELECT * FROM held_alerts WHERE id = ?').get(id) as HeldRow | undefined;
+    const row = this.stmt('SELECT * FROM held_alerts WHERE id = ?').get(id) as HeldRow | undefined;
     return row ? toHeld(row) : undefined;
   }
 
@@ -181,7 +190,7 @@ export class SqliteTuningStore implements TuningStore {
       args.push(patch[key]);
     }
     sets.push('updated = ?');
-    const info = this.db.prepare(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ? AND deleted IS NULL`).run(...args, now, id);
+    const info = this.stmt(`UPDATE ${table} SET ${sets.join(', ')} WHERE id = ? AND deleted IS NULL`).run(...args, now, id);
     return info.changes > 0;
   }
 }
