@@ -8,6 +8,7 @@ import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
 import { benchStorage } from './storage.js';
+import { benchTuning } from './tuning.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     ['retrohunt', benchRetrohunt],
     ['hunt', await huntSection()],
     ['storage', benchStorage],
+    ['tuning', benchTuning],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

@@ -29,6 +29,12 @@ import { durationMs, type SyslogListenerConfig } from './config.js';
 import { wireIdentity } from './identity.js';
 import { createTicketing, resolveTicketingConfig, type SetCaseStatus } from '../integrations/ticketing/index.js';
 import { integrationRoutes } from '../api/routes/integrations.js';
+import { DEFAULT_GROUP_WINDOW_MS } from '../detect/alert-writer.js';
+import { TuningFilter } from '../tuning/filter.js';
+import { TuningService } from '../tuning/service.js';
+import { suppressionRoutes } from '../api/routes/suppressions.js';
+import { exceptionRoutes } from '../api/routes/exceptions.js';
+import { openApiRoutes } from '../api/routes/openapi.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -71,6 +77,8 @@ export interface RunningVigil {
   server: ApiServer;
   stores: Stores;
   cases: CaseService;
+  /** Suppressions and rule exceptions (applied as alerts are written). */
+  tuning: TuningService;
   pipeline: IngestPipeline;
   metrics: VigilMetrics;
   /** Bound syslog listeners, in the order configured, with their ports. */
@@ -141,8 +149,12 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
   }
 
+  const tuningFilter = new TuningFilter(stores.tuning, (id) => stores.events.getEvent(id),
+    options.detection?.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS, log);
+  const tuning = new TuningService({ store: stores.tuning, events: stores.events, audit, changed: () => tuningFilter.refresh() });
   const detection = new StreamingDetection({
     rules: rulePaths, alerts: stores.alerts, transaction: stores.transaction, ...options.detection,
+    filter: (d, eventOf, at) => tuningFilter.apply(d, eventOf, at),
     onError: (err) => log(`vigil: detection: ${err.describe()}`),
   }, metrics);
   let ruleReport: LoadReport;
@@ -204,6 +216,9 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       ...metricsRoutes(metrics),
       ...reloadRoutes(reloadRules),
       ...ruleRoutes({ rules: () => catalog, events: stores.events, retrohunt: options.retrohunt }),
+      ...suppressionRoutes(tuning, stores.tuning),
+      ...exceptionRoutes(tuning),
+      ...openApiRoutes(() => server.routes()),
     ],
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -252,7 +267,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, cases, pipeline, metrics, syslog, audit, identity, generatedToken,
+    url, port, server, stores, cases, tuning, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: ruleReport.loaded, errors: ruleReport.errors.length },
     detection, reloadRules,
     close: async () => {

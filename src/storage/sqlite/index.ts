@@ -13,6 +13,7 @@ import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
 import { Catalog } from './partitions.js';
+import { SqliteTuningStore, TUNING_DDL } from './tuning.js';
 import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts } from './schema.js';
 
 export { SqliteAlertStore } from './alerts.js';
@@ -23,6 +24,7 @@ export { SqliteTokenStore } from './tokens.js';
 export { SqliteUserStore } from './users.js';
 export { SqliteSessionStore } from './sessions.js';
 export { SqliteAuditStore } from './audit.js';
+export { SqliteTuningStore } from './tuning.js';
 
 export const DB_FILE = 'vigil.db';
 
@@ -53,6 +55,7 @@ export function openSqliteStores(dir: string): Stores {
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
   migrate(db, version);
+  db.exec(TUNING_DDL);
   return {
     events: new SqliteEventStore(db),
     alerts: new SqliteAlertStore(db),
@@ -62,6 +65,7 @@ export function openSqliteStores(dir: string): Stores {
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
+    tuning: new SqliteTuningStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
