@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { ConfigSchema, SyslogListenerSchema, loadConfig, type VigilConfig } from '../../app/config.js';
+import { ConfigSchema, SyslogListenerSchema, loadConfig, slaOptions, type VigilConfig } from '../../app/config.js';
 import { startVigil } from '../../app/start.js';
 
 function port(text: string): number {
@@ -46,7 +46,7 @@ export function registerServeCommands(program: Command): void {
       const vigil = await startVigil({
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
-        ticketing: config.ticketing, ...(flags.config ? { configFile: flags.config } : {}),
+        ticketing: config.ticketing, sla: slaOptions(config.sla), ...(flags.config ? { configFile: flags.config } : {}),
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
         ...(flags.secureCookies ? { secureCookies: true } : {}),
       });

@@ -12,7 +12,8 @@ import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
-import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
+import { DDL, SCHEMA_VERSION, migrateAlerts, migrateTriage } from './schema.js';
+import { SqliteSocMetricsStore } from './soc.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
@@ -47,6 +48,7 @@ export function openSqliteStores(dir: string): Stores {
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
   migrateAlerts(db);
+  migrateTriage(db);
   db.exec(DDL);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return {
@@ -58,6 +60,7 @@ export function openSqliteStores(dir: string): Stores {
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
     deliveries: new SqliteDeliveryStore(db),
+    soc: new SqliteSocMetricsStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };

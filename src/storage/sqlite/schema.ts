@@ -5,11 +5,19 @@ import type Database from 'better-sqlite3';
  * key `id`, JSON column `raw`, one column per mapped ECS field, FTS5 index `events_fts`), so hunt
  * queries compiled by compileHunt run against it unchanged.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** Triage columns (v3), added to older tables by migrateTriage. */
+const TRIAGE_COLUMNS: readonly [string, string][] = [
+  ['event_ts', 'INTEGER'], ['assignee', 'TEXT'], ['disposition', 'TEXT'], ['reason', 'TEXT'],
+  ['acknowledged_at', 'INTEGER'], ['closed_at', 'INTEGER'], ['assigned_at', 'INTEGER'],
+];
 
 const ALERT_INDEXES = `
 CREATE INDEX IF NOT EXISTS alerts_group_key ON alerts (rule_id, group_key, last_seen);
 CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
+CREATE INDEX IF NOT EXISTS alerts_first_seen ON alerts (first_seen);
+CREATE INDEX IF NOT EXISTS alerts_assignee ON alerts (assignee, id);
 `;
 
 export const DDL = `
@@ -42,13 +50,14 @@ CREATE TABLE IF NOT EXISTS alerts (
   host_name TEXT,
   user_name TEXT,
   fields TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'open',
+  status TEXT NOT NULL DEFAULT 'new',
   count INTEGER NOT NULL DEFAULT 1,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
   kind TEXT NOT NULL DEFAULT 'match',
   group_key TEXT,
-  grp TEXT
+  grp TEXT,
+  ${TRIAGE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(',\n  ')}
 );
 ${ALERT_INDEXES}
 CREATE TABLE IF NOT EXISTS alert_events (
@@ -86,4 +95,23 @@ CREATE TABLE IF NOT EXISTS alert_events (
 INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, event_id FROM alerts;
 INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, last_event_id FROM alerts;
 `))();
+}
+
+/**
+ * v2 -> v3: the triage workflow. Adds whichever triage columns are missing (judged by the columns
+ * present, so a half-migrated or older folder is safe), renames the status 'open' to 'new' and fills in
+ * each alert's first event time from the event store. Runs before DDL, after migrateAlerts.
+ */
+export function migrateTriage(db: Database.Database): void {
+  const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('alerts')").all() as { name: string }[]).map((c) => c.name));
+  if (columns.size === 0) return;
+  const missing = TRIAGE_COLUMNS.filter(([name]) => !columns.has(name));
+  db.transaction(() => {
+    for (const [name, type] of missing) db.exec(`ALTER TABLE alerts ADD COLUMN ${name} ${type}`);
+    db.exec("UPDATE alerts SET status = 'new' WHERE status = 'open'");
+    const hasEvents = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get() !== undefined;
+    if (hasEvents && missing.some(([name]) => name === 'event_ts')) {
+      db.exec('UPDATE alerts SET event_ts = (SELECT ts FROM events WHERE events.id = alerts.event_id) WHERE event_ts IS NULL');
+    }
+  })();
 }
