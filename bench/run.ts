@@ -7,6 +7,7 @@ import { benchSigma } from './sigma.js';
 import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
+import { benchSoc } from './soc.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     ['syslog', benchSyslog],
     ['serve', benchServe],
     ['retrohunt', benchRetrohunt],
+    ['soc', benchSoc],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

@@ -211,10 +211,11 @@ export interface SocMetricsStore {
   /** Alerts and closed alerts per group. */
   alertCounts(range: SocRange, by?: SocGroupBy): Map<string, { alerts: number; closed: number; title?: string }>;
   /**
-   * Alerts of a severity not acknowledged (kind 'acknowledge') or closed ('resolve') within `targetMs`
-   * of creation, as of `now` for open ones: the count and the first `maxIds` ids.
+   * Per severity (critical, high, medium, low: the alert's level, anything else counting as low): alerts,
+   * and those not acknowledged (kind 'acknowledge') or closed ('resolve') within the severity's target of
+   * creation, as of `now` for ones still waiting, with the first `maxIds` of their ids.
    */
-  slaBreaches(kind: 'acknowledge' | 'resolve', severity: string, targetMs: number, range: SocRange, now: number, maxIds: number): { alerts: number; breaches: number; ids: number[] };
+  slaBreaches(kind: 'acknowledge' | 'resolve', targetMs: Readonly<Record<string, number>>, range: SocRange, now: number, maxIds: number): Map<string, { alerts: number; breaches: number; ids: number[] }>;
   /** Closed alerts with a disposition per rule, most closed first, at most `limit` rules. */
   dispositions(range: SocRange, limit: number): { ruleId: string; title: string; counts: Record<AlertDisposition, number> }[];
   /** Alerts created per UTC day (YYYY-MM-DD) and their occurrences. */

@@ -103,14 +103,17 @@ export class SocMetrics {
 
   private slaReport(range: SocRange, asOf: number): Record<SlaSeverity, SlaReport> {
     const out = {} as Record<SlaSeverity, SlaReport>;
+    const targets = (k: 'acknowledgeMs' | 'resolveMs'): Record<string, number> => Object.fromEntries(SLA_SEVERITIES.map((s) => [s, this.sla[s][k]]));
+    const ack = this.store.slaBreaches('acknowledge', targets('acknowledgeMs'), range, asOf, MAX_BREACH_IDS);
+    const res = this.store.slaBreaches('resolve', targets('resolveMs'), range, asOf, MAX_BREACH_IDS);
+    const none = { alerts: 0, breaches: 0, ids: [] };
     for (const s of SLA_SEVERITIES) {
-      const t = this.sla[s];
-      const ack = this.store.slaBreaches('acknowledge', s, t.acknowledgeMs, range, asOf, MAX_BREACH_IDS);
-      const res = this.store.slaBreaches('resolve', s, t.resolveMs, range, asOf, MAX_BREACH_IDS);
+      const a = ack.get(s) ?? none;
+      const r = res.get(s) ?? none;
       out[s] = {
-        acknowledgeTargetMs: t.acknowledgeMs, resolveTargetMs: t.resolveMs, alerts: ack.alerts,
-        acknowledge: { breaches: ack.breaches, alertIds: ack.ids },
-        resolve: { breaches: res.breaches, alertIds: res.ids },
+        acknowledgeTargetMs: this.sla[s].acknowledgeMs, resolveTargetMs: this.sla[s].resolveMs, alerts: a.alerts,
+        acknowledge: { breaches: a.breaches, alertIds: a.ids },
+        resolve: { breaches: r.breaches, alertIds: r.ids },
       };
     }
     return out;

@@ -70,15 +70,21 @@ export class SqliteSocMetricsStore implements SocMetricsStore {
     return new Map(rows.map((r) => [r.g, by === 'rule' ? { alerts: r.alerts, closed: r.closed, title: r.title } : { alerts: r.alerts, closed: r.closed }]));
   }
 
-  slaBreaches(kind: 'acknowledge' | 'resolve', severity: string, targetMs: number, range: SocRange, now: number, maxIds: number): { alerts: number; breaches: number; ids: number[] } {
+  slaBreaches(kind: 'acknowledge' | 'resolve', targetMs: Readonly<Record<string, number>>, range: SocRange, now: number, maxIds: number): Map<string, { alerts: number; breaches: number; ids: number[] }> {
     // An alert still waiting counts against the target as of now; a reopened one has no closed_at.
     const reached = kind === 'acknowledge' ? 'coalesce(a.acknowledged_at, ?)' : "coalesce(CASE WHEN a.status = 'closed' THEN a.closed_at END, ?)";
-    const base = `FROM alerts a WHERE a.first_seen >= ? AND a.first_seen < ? AND ${SEVERITY_SQL} = ?`;
-    const breach = `${base} AND ${reached} - a.first_seen > ?`;
-    const alerts = (this.db.prepare(`SELECT count(*) AS n ${base}`).get(range.from, range.to, severity) as { n: number }).n;
-    const breaches = (this.db.prepare(`SELECT count(*) AS n ${breach}`).get(range.from, range.to, severity, now, targetMs) as { n: number }).n;
-    const ids = this.db.prepare(`SELECT a.id ${breach} ORDER BY a.id LIMIT ?`).pluck().all(range.from, range.to, severity, now, targetMs, maxIds) as number[];
-    return { alerts, breaches, ids };
+    const severities = Object.keys(targetMs);
+    const target = `CASE ${SEVERITY_SQL} ${severities.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const targetArgs = severities.flatMap((sev) => [sev, targetMs[sev]]);
+    const rows = `SELECT a.id, ${SEVERITY_SQL} AS sev, (${reached} - a.first_seen > ${target}) AS breach FROM alerts a WHERE a.first_seen >= ? AND a.first_seen < ?`;
+    const args = [now, ...targetArgs, range.from, range.to];
+    const counts = this.db.prepare(`SELECT sev, count(*) AS alerts, coalesce(sum(breach), 0) AS breaches FROM (${rows}) GROUP BY sev`).all(...args) as { sev: string; alerts: number; breaches: number }[];
+    const ids = this.db.prepare(`SELECT sev, id FROM (SELECT sev, id, row_number() OVER (PARTITION BY sev ORDER BY id) AS rn FROM (${rows}) WHERE breach)
+      WHERE rn <= ? ORDER BY sev, id`).all(...args, maxIds) as { sev: string; id: number }[];
+    const out = new Map<string, { alerts: number; breaches: number; ids: number[] }>();
+    for (const c of counts) out.set(c.sev, { alerts: c.alerts, breaches: c.breaches, ids: [] });
+    for (const r of ids) out.get(r.sev)?.ids.push(r.id);
+    return out;
   }
 
   dispositions(range: SocRange, limit: number): { ruleId: string; title: string; counts: Record<AlertDisposition, number> }[] {
