@@ -9,6 +9,7 @@ import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
 import { benchStorage } from './storage.js';
 import { benchTuning } from './tuning.js';
+import { benchSoc } from './soc.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     ['hunt', await huntSection()],
     ['storage', benchStorage],
     ['tuning', benchTuning],
+    ['soc', benchSoc],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

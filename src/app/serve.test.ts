@@ -102,7 +102,7 @@ test('an ingested Sysmon event raises an alert; the same rule and host again inc
   assert.equal((await patched.json() as { status: string }).status, 'acknowledged');
   const bad = await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'bogus' }) });
   assert.equal(bad.status, 400);
-  const filtered = await (await fetch(`${vigil.url}/api/v1/alerts?status=open`, { headers: auth })).json() as { total: number };
+  const filtered = await (await fetch(`${vigil.url}/api/v1/alerts?status=new`, { headers: auth })).json() as { total: number };
   assert.equal(filtered.total, 0);
   assert.equal((await fetch(`${vigil.url}/api/v1/alerts/999999`, { headers: auth })).status, 404);
 });

@@ -35,6 +35,10 @@ import { TuningService } from '../tuning/service.js';
 import { suppressionRoutes } from '../api/routes/suppressions.js';
 import { exceptionRoutes } from '../api/routes/exceptions.js';
 import { openApiRoutes } from '../api/routes/openapi.js';
+import { socRoutes } from '../api/routes/soc.js';
+import { SocMetrics } from '../triage/soc.js';
+import { TriageService } from '../triage/service.js';
+import { slaTargets, type SlaTargets } from '../triage/sla.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -69,6 +73,10 @@ export interface ServeOptions {
   secureCookies?: boolean;
   /** Case templates folder (default: `case-templates/` of the package) and the hooks case changes go to. */
   cases?: { templatesDir?: string } & Pick<CaseServiceDeps, 'audit' | 'onChange' | 'onAlertsLinked'>;
+  /** SLA targets per severity (ms); defaults: critical 15m/4h, high 1h/24h, medium 4h/3d, low 24h/7d. */
+  sla?: Partial<SlaTargets>;
+  /** The clock of ingest receipt, alert creation, triage, cases and SOC metrics (tests script timelines with it). */
+  now?: () => number;
 }
 
 export interface RunningVigil {
@@ -79,6 +87,7 @@ export interface RunningVigil {
   cases: CaseService;
   /** Suppressions and rule exceptions (applied as alerts are written). */
   tuning: TuningService;
+  triage: TriageService;
   pipeline: IngestPipeline;
   metrics: VigilMetrics;
   /** Bound syslog listeners, in the order configured, with their ports. */
@@ -155,6 +164,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const detection = new StreamingDetection({
     rules: rulePaths, alerts: stores.alerts, transaction: stores.transaction, ...options.detection,
     filter: (d, eventOf, at) => tuningFilter.apply(d, eventOf, at),
+    ...(options.now ? { clock: options.now } : {}),
     onError: (err) => log(`vigil: detection: ${err.describe()}`),
   }, metrics);
   let ruleReport: LoadReport;
@@ -183,11 +193,14 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const ticketing = createTicketing(stores.deliveries, ticketingConfig, (caseId, status, actor) => setCaseStatus(caseId, status, actor), { log });
   const templateSet = loadTemplates(options.cases?.templatesDir ?? DEFAULT_CASE_TEMPLATES);
   for (const e of templateSet.errors) log(`vigil: case template: ${e.describe()}`);
+  const now = options.now ?? Date.now;
+  const triage = new TriageService({ alerts: stores.alerts, users: stores.users, audit, transaction: stores.transaction, now });
   const cases = new CaseService({
     store: stores.cases, alerts: stores.alerts, events: stores.events, templates: templateSet.templates,
-    transaction: stores.transaction,
+    transaction: stores.transaction, now,
     onChange: (event) => { ticketing.onCaseChange(event); options.cases?.onChange?.(event); },
-    onAlertsLinked: options.cases?.onAlertsLinked, log,
+    onAlertsLinked: (alertIds, caseId) => { triage.onAlertsLinked(alertIds, caseId); options.cases?.onAlertsLinked?.(alertIds, caseId); },
+    log,
     audit: options.cases?.audit ?? {
       record: (e) => {
         const actor = e.actorUserId === undefined ? { kind: e.actorKind ?? 'token', name: e.actor } : { kind: e.actorKind ?? 'user', name: e.actor, userId: e.actorUserId };
@@ -208,12 +221,15 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
+    triage,
     cases,
     authenticate,
+    now,
     extraRoutes: [
       ...identityRoutes,
       ...integrationRoutes({ deliveries: stores.deliveries, sync: ticketing.sync }),
       ...metricsRoutes(metrics),
+      ...socRoutes(new SocMetrics(stores.soc, slaTargets(options.sla), now)),
       ...reloadRoutes(reloadRules),
       ...ruleRoutes({ rules: () => catalog, events: stores.events, retrohunt: options.retrohunt }),
       ...suppressionRoutes(tuning, stores.tuning),
@@ -267,7 +283,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, cases, tuning, pipeline, metrics, syslog, audit, identity, generatedToken,
+    url, port, server, stores, cases, tuning, triage, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: ruleReport.loaded, errors: ruleReport.errors.length },
     detection, reloadRules,
     close: async () => {

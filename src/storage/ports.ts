@@ -110,8 +110,13 @@ export interface EventStore {
   partitions(): PartitionInfo[];
 }
 
-export type AlertStatus = 'open' | 'acknowledged' | 'closed';
-export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'closed'];
+/** Triage workflow: new -> acknowledged -> in-progress -> closed (src/triage enforces the transitions). */
+export type AlertStatus = 'new' | 'acknowledged' | 'in-progress' | 'closed';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'in-progress', 'closed'];
+
+/** Why an alert was closed; true and benign-true positives count towards a rule's precision. */
+export type AlertDisposition = 'true-positive' | 'benign-true-positive' | 'false-positive' | 'duplicate';
+export const ALERT_DISPOSITIONS: readonly AlertDisposition[] = ['true-positive', 'benign-true-positive', 'false-positive', 'duplicate'];
 
 /** A detection rule's match, or a correlation rule that fired over several events. */
 export type AlertKind = 'match' | 'correlation';
@@ -157,13 +162,72 @@ export interface Alert extends Omit<NewAlert, 'at' | 'eventIds' | 'kind' | 'grou
   group: Record<string, string> | null;
   /** Matching events in the order seen, at most MAX_ALERT_EVENTS (the first ones). */
   eventIds: number[];
+  /** Time of the first event (epoch ms), from the event store at creation; null when unknown. */
+  eventTime: number | null;
+  /** User name of the analyst working it. */
+  assignee: string | null;
+  disposition: AlertDisposition | null;
+  /** Why it was closed (with the disposition). */
+  reason: string | null;
+  /** Epoch ms of the first move out of 'new' (MTTA). */
+  acknowledgedAt: number | null;
+  /** Epoch ms it was closed (MTTR); cleared when reopened. */
+  closedAt: number | null;
+  assignedAt: number | null;
 }
 
-export interface AlertListQuery {
+/** What a triage change writes; the triage service decides it, the store applies it as is. */
+export type AlertPatch = Partial<Pick<Alert, 'status' | 'assignee' | 'disposition' | 'reason' | 'acknowledgedAt' | 'closedAt' | 'assignedAt'>>;
+
+export interface AlertFilter {
+  /** Any of these statuses. */
+  status?: readonly AlertStatus[];
+  level?: string;
+  ruleId?: string;
+  host?: string;
+  user?: string;
+  /** A user name, or null for unassigned alerts. */
+  assignee?: string | null;
+  /** Alerts seen in [from, to): last seen at or after `from`, first seen before `to` (epoch ms). */
+  from?: number;
+  to?: number;
+  /** Case-insensitive substring of the title, rule id, host or user. */
+  q?: string;
+}
+
+export interface AlertListQuery extends AlertFilter {
   limit?: number;
   offset?: number;
-  status?: AlertStatus;
 }
+
+export type AlertGroupBy = 'rule' | 'host' | 'user';
+
+export interface AlertGroupQuery extends AlertFilter {
+  by: AlertGroupBy;
+  /** Alerts group when their first-seen times fall in the same window of this many ms (UTC-aligned). */
+  windowMs: number;
+  limit?: number;
+}
+
+export interface AlertGroup {
+  /** The rule id, host or user name (null for alerts without one). */
+  key: string | null;
+  /** Start of the window, epoch ms. */
+  windowStart: number;
+  /** Alerts in the group and their occurrences. */
+  alerts: number;
+  occurrences: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Alerts per status. */
+  statuses: Partial<Record<AlertStatus, number>>;
+  /** A title of the group's alerts (for rule groups, the rule's). */
+  title: string;
+  /** The newest alert ids, at most MAX_GROUP_IDS. */
+  alertIds: number[];
+}
+
+export const MAX_GROUP_IDS = 50;
 
 export interface AlertStore {
   insert(alert: NewAlert): Alert;
@@ -172,8 +236,50 @@ export interface AlertStore {
   /** Adds occurrences (default 1) to an alert, with the event(s) behind them (the last one becomes lastEventId). */
   increment(id: number, at: number, eventIds: number | readonly number[], occurrences?: number): Alert | undefined;
   list(query?: AlertListQuery): { total: number; alerts: Alert[] };
+  /** Newest groups first, at most `limit` (default 100, at most 1000); `total` counts every group. */
+  groups(query: AlertGroupQuery): { total: number; groups: AlertGroup[] };
   get(id: number): Alert | undefined;
-  updateStatus(id: number, status: AlertStatus): Alert | undefined;
+  update(id: number, patch: AlertPatch): Alert | undefined;
+}
+
+/** Durations in ms: how many, mean, median and 90th percentile (nearest rank); null when none. */
+export interface DurationStats {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export type SocGroupBy = 'rule' | 'severity' | 'analyst';
+export type SocDuration = 'detect' | 'acknowledge' | 'resolve';
+
+export interface SocRange {
+  /** Alerts (and cases) created in [from, to), epoch ms. */
+  from: number;
+  to: number;
+}
+
+/** Read-only SOC metric queries over alerts (created in the range) and cases. */
+export interface SocMetricsStore {
+  /**
+   * Per group (or '*' when `by` is absent): detect = event time -> alert created, acknowledge = created ->
+   * acknowledged, resolve = created -> closed.
+   */
+  alertDurations(kind: SocDuration, range: SocRange, by?: SocGroupBy): Map<string, DurationStats>;
+  /** Case created -> closed for cases created in the range. */
+  caseDurations(range: SocRange): DurationStats & { created: number };
+  /** Alerts and closed alerts per group. */
+  alertCounts(range: SocRange, by?: SocGroupBy): Map<string, { alerts: number; closed: number; title?: string }>;
+  /**
+   * Per severity (critical, high, medium, low: the alert's level, anything else counting as low): alerts,
+   * and those not acknowledged (kind 'acknowledge') or closed ('resolve') within the severity's target of
+   * creation, as of `now` for ones still waiting, with the first `maxIds` of their ids.
+   */
+  slaBreaches(kind: 'acknowledge' | 'resolve', targetMs: Readonly<Record<string, number>>, range: SocRange, now: number, maxIds: number): Map<string, { alerts: number; breaches: number; ids: number[] }>;
+  /** Closed alerts with a disposition per rule, most closed first, at most `limit` rules. */
+  dispositions(range: SocRange, limit: number): { ruleId: string; title: string; counts: Record<AlertDisposition, number> }[];
+  /** Alerts created per UTC day (YYYY-MM-DD) and their occurrences. */
+  volume(range: SocRange): { day: string; alerts: number; occurrences: number }[];
 }
 
 export interface NewToken {
@@ -330,6 +436,7 @@ export interface Stores {
   audit: AuditStore;
   deliveries: DeliveryStore;
   tuning: TuningStore;
+  soc: SocMetricsStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }

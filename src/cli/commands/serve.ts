@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { ConfigSchema, SyslogListenerSchema, durationMs, loadConfig, type VigilConfig } from '../../app/config.js';
+import { ConfigSchema, SyslogListenerSchema, durationMs, loadConfig, slaOptions, type VigilConfig } from '../../app/config.js';
 import { startVigil } from '../../app/start.js';
 
 function port(text: string): number {
@@ -52,7 +52,7 @@ export function registerServeCommands(program: Command): void {
           checkEveryMs: durationMs(config.retention.checkEvery),
         },
         detection: { groupWindowMs: durationMs(config.detection.groupWindow) },
-        ticketing: config.ticketing, ...(flags.config ? { configFile: flags.config } : {}),
+        ticketing: config.ticketing, sla: slaOptions(config.sla), ...(flags.config ? { configFile: flags.config } : {}),
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
         ...(flags.secureCookies ? { secureCookies: true } : {}),
       });

@@ -180,6 +180,15 @@ export class SqliteEventStore implements EventStore {
     return row ? toStored(row) : undefined;
   }
 
+  /** An event's time (epoch ms) by id, without reading or parsing its JSON. */
+  eventTime(id: number): number | undefined {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const p = this.catalog.holding(id);
+    if (!p) return undefined;
+    const row = this.db.prepare(`SELECT ts FROM "${p.name}" WHERE id = ?`).get(id) as { ts: number } | undefined;
+    return row?.ts;
+  }
+
   search(query: CompiledQuery): SearchResult {
     const sources: EventSource[] = this.catalog.overlapping(query.range).map((p) => ({ table: p.name, fullText: { table: p.fts } }));
     // No partition in range: the (empty or pre-partition) legacy table gives the right empty answer

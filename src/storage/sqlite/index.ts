@@ -14,7 +14,8 @@ import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
 import { Catalog } from './partitions.js';
 import { SqliteTuningStore, TUNING_DDL } from './tuning.js';
-import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts } from './schema.js';
+import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts, migrateTriage } from './schema.js';
+import { SqliteSocMetricsStore } from './soc.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
@@ -54,11 +55,13 @@ export function openSqliteStores(dir: string): Stores {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
-  migrate(db, version);
+  const backfill = migrate(db, version);
   db.exec(TUNING_DDL);
+  const events = new SqliteEventStore(db);
+  if (backfill) backfillAlertEventTimes(db, events);
   return {
-    events: new SqliteEventStore(db),
-    alerts: new SqliteAlertStore(db),
+    events,
+    alerts: new SqliteAlertStore(db, (id) => events.eventTime(id)),
     tokens: new SqliteTokenStore(db),
     cases: new SqliteCaseStore(db),
     deliveries: new SqliteDeliveryStore(db),
@@ -66,6 +69,7 @@ export function openSqliteStores(dir: string): Stores {
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
     tuning: new SqliteTuningStore(db),
+    soc: new SqliteSocMetricsStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
@@ -76,12 +80,13 @@ export function openSqliteStores(dir: string): Stores {
  * with auto_vacuum = INCREMENTAL, which SQLite lets a database take only while it has no tables or
  * through one full VACUUM (done once here for a v1 store).
  */
-function migrate(db: Database.Database, version: number): void {
+function migrate(db: Database.Database, version: number): boolean {
   if (version < SCHEMA_VERSION && (db.pragma('auto_vacuum', { simple: true }) as number) !== 2) {
     db.pragma('auto_vacuum = INCREMENTAL');
     if (version > 0) db.exec('VACUUM');
   }
   migrateAlerts(db);
+  const backfill = migrateTriage(db);
   db.transaction(() => {
     db.exec(DDL);
     db.exec(STORE_DDL);
@@ -91,5 +96,22 @@ function migrate(db: Database.Database, version: number): void {
     if (current < SCHEMA_VERSION && new Catalog(db).list().length === 0) new Catalog(db).adoptLegacy();
     if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
+  return backfill;
 }
 
+/** Alerts made before v4 get their first event's time (for MTTD), read through the partition catalog. */
+function backfillAlertEventTimes(db: Database.Database, events: SqliteEventStore): void {
+  const page = db.prepare('SELECT id, event_id FROM alerts WHERE event_ts IS NULL AND id > ? ORDER BY id LIMIT 1000');
+  const set = db.prepare('UPDATE alerts SET event_ts = ? WHERE id = ?');
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { id: number; event_id: number }[];
+    if (rows.length === 0) return;
+    db.transaction(() => {
+      for (const r of rows) {
+        const ts = events.eventTime(r.event_id);
+        if (ts !== undefined) set.run(ts, r.id);
+      }
+    })();
+    after = rows[rows.length - 1]!.id;
+  }
+}

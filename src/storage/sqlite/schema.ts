@@ -7,12 +7,20 @@ import type Database from 'better-sqlite3';
  * `events` stays as the partition of data written before (when it holds any) and otherwise as the
  * empty table queries read when no partition overlaps their range.
  */
-/** v2: day partitions (storage) and alert group keys (detection) arrived in parallel as two v2s; v3 unites them. */
-export const SCHEMA_VERSION = 3;
+/** v3 united the partition (storage) and alert group-key (detection) migrations; v4 adds triage columns. */
+export const SCHEMA_VERSION = 4;
+
+/** Triage columns (v3), added to older tables by migrateTriage. */
+const TRIAGE_COLUMNS: readonly [string, string][] = [
+  ['event_ts', 'INTEGER'], ['assignee', 'TEXT'], ['disposition', 'TEXT'], ['reason', 'TEXT'],
+  ['acknowledged_at', 'INTEGER'], ['closed_at', 'INTEGER'], ['assigned_at', 'INTEGER'],
+];
 
 const ALERT_INDEXES = `
 CREATE INDEX IF NOT EXISTS alerts_group_key ON alerts (rule_id, group_key, last_seen);
 CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
+CREATE INDEX IF NOT EXISTS alerts_first_seen ON alerts (first_seen);
+CREATE INDEX IF NOT EXISTS alerts_assignee ON alerts (assignee, id);
 `;
 
 export const DDL = `
@@ -45,13 +53,14 @@ CREATE TABLE IF NOT EXISTS alerts (
   host_name TEXT,
   user_name TEXT,
   fields TEXT NOT NULL,
-  status TEXT NOT NULL DEFAULT 'open',
+  status TEXT NOT NULL DEFAULT 'new',
   count INTEGER NOT NULL DEFAULT 1,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
   kind TEXT NOT NULL DEFAULT 'match',
   group_key TEXT,
-  grp TEXT
+  grp TEXT,
+  ${TRIAGE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(',\n  ')}
 );
 ${ALERT_INDEXES}
 CREATE TABLE IF NOT EXISTS alert_events (
@@ -143,4 +152,21 @@ CREATE TABLE IF NOT EXISTS alert_events (
 INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, event_id FROM alerts;
 INSERT OR IGNORE INTO alert_events (alert_id, event_id) SELECT id, last_event_id FROM alerts;
 `))();
+}
+
+/**
+ * v2 -> v3: the triage workflow. Adds whichever triage columns are missing (judged by the columns
+ * present, so a half-migrated or older folder is safe), renames the status 'open' to 'new' and fills in
+ * each alert's first event time from the event store. Runs before DDL, after migrateAlerts.
+ */
+export function migrateTriage(db: Database.Database): boolean {
+  const columns = new Set((db.prepare("SELECT name FROM pragma_table_info('alerts')").all() as { name: string }[]).map((c) => c.name));
+  if (columns.size === 0) return false;
+  const missing = TRIAGE_COLUMNS.filter(([name]) => !columns.has(name));
+  db.transaction(() => {
+    for (const [name, type] of missing) db.exec(`ALTER TABLE alerts ADD COLUMN ${name} ${type}`);
+    db.exec("UPDATE alerts SET status = 'new' WHERE status = 'open'");
+  })();
+  // The event times are filled in by the caller, which knows where events live (day partitions).
+  return missing.some(([name]) => name === 'event_ts');
 }
