@@ -78,10 +78,6 @@ export const KNOWN_SCHEMAS: Readonly<Record<string, RouteSchema>> = {
       },
     },
   },
-  'GET /api/v1/alerts': {
-    query: { status: { enum: [...ALERT_STATUSES] }, ...PAGING },
-    response: { type: 'object', properties: { total: int, limit: int, offset: int, alerts: { type: 'array', items: ALERT } } },
-  },
   'GET /api/v1/alerts/:id': { params: { id: int }, response: ALERT },
   'PATCH /api/v1/alerts/:id': { params: { id: int }, body: { type: 'object', properties: { status: { enum: [...ALERT_STATUSES] } }, required: ['status'] }, response: ALERT },
   'GET /api/v1/cases': {

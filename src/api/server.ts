@@ -7,7 +7,7 @@ import { VigilError } from '../core/errors.js';
 import type { CaseService } from '../cases/service.js';
 import type { IngestSink } from '../ingest/types.js';
 import type { TriageService } from '../triage/service.js';
-import type { AlertStore, EventStore } from '../storage/ports.js';
+import type { AlertStore, EventStore, TuningStore } from '../storage/ports.js';
 import { createAuthenticator } from './authenticate.js';
 import { DEFAULT_MAX_BODY_BYTES, errorBody, HttpError, readBody, sendError, sendJson } from './http.js';
 import { Router, type Authenticate, type Principal, type RouteDef } from './router.js';
@@ -29,6 +29,8 @@ export interface ApiDeps {
   authenticate?: Authenticate;
   /** Alert triage (status, assignment, bulk); without it alerts are read-only. */
   triage?: TriageService;
+  /** Matches held back by suppressions and exceptions, for `GET /api/v1/alerts?suppressed=true`. */
+  held?: Pick<TuningStore, 'listHeld'>;
   /** Case management; its routes are mounted when given. */
   cases?: CaseService;
   /** Route modules added by the composition root (metrics, rules, ...). */
@@ -54,7 +56,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     ...ingestRoutes(deps.ingest, now),
     ...hecRoutes(deps.ingest, { maxBodyBytes: maxBody, now }),
     ...eventRoutes(deps.events, now),
-    ...alertRoutes(deps.alerts, deps.triage),
+    ...alertRoutes(deps.alerts, deps.triage, deps.held),
     ...(deps.cases ? caseRoutes(deps.cases) : []),
     ...(deps.extraRoutes ?? []),
   );

@@ -75,7 +75,7 @@ export interface ServeOptions {
   cases?: { templatesDir?: string } & Pick<CaseServiceDeps, 'audit' | 'onChange' | 'onAlertsLinked'>;
   /** SLA targets per severity (ms); defaults: critical 15m/4h, high 1h/24h, medium 4h/3d, low 24h/7d. */
   sla?: Partial<SlaTargets>;
-  /** The clock of ingest receipt, alert creation, triage, cases and SOC metrics (tests script timelines with it). */
+  /** The clock of ingest receipt, alert creation, triage, cases, suppression windows and SOC metrics (tests script timelines with it). */
   now?: () => number;
 }
 
@@ -160,7 +160,9 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
 
   const tuningFilter = new TuningFilter(stores.tuning, (id) => stores.events.getEvent(id),
     options.detection?.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS, log);
-  const tuning = new TuningService({ store: stores.tuning, events: stores.events, audit, changed: () => tuningFilter.refresh() });
+  const tuning = new TuningService({
+    store: stores.tuning, events: stores.events, audit, changed: () => tuningFilter.refresh(), ...(options.now ? { now: options.now } : {}),
+  });
   const detection = new StreamingDetection({
     rules: rulePaths, alerts: stores.alerts, transaction: stores.transaction, ...options.detection,
     filter: (d, eventOf, at) => tuningFilter.apply(d, eventOf, at),
@@ -221,6 +223,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
+    held: stores.tuning,
     triage,
     cases,
     authenticate,

@@ -1,11 +1,13 @@
 /** The alert queue: list with filters and paging, grouped view, get, and triage changes (one or bulk). */
-import type { AlertFilter, AlertGroupBy, AlertStore } from '../../storage/ports.js';
+import { ALERT_STATUSES, type AlertFilter, type AlertGroupBy, type AlertStore, type TuningStore } from '../../storage/ports.js';
 import { parseStatus } from '../../triage/input.js';
 import { TriageError } from '../../triage/errors.js';
 import type { TriageActor, TriageService } from '../../triage/service.js';
 import { actingOf } from '../acting.js';
 import { HttpError, intParam, parseJsonObject, pathId, sendJson } from '../http.js';
+import { ALERT } from '../openapi-schemas.js';
 import type { RequestContext, RouteDef } from '../router.js';
+import { HELD_ALERT } from './tuning-http.js';
 
 const MAX_TEXT_PARAM = 200;
 const GROUP_BY: readonly AlertGroupBy[] = ['rule', 'host', 'user'];
@@ -87,14 +89,54 @@ function by(ctx: RequestContext): TriageActor {
   return acting.ip === undefined ? { actor: acting.actor } : { actor: acting.actor, ip: acting.ip };
 }
 
-export function alertRoutes(alerts: AlertStore, triage?: TriageService): RouteDef[] {
+/** Filters of the alert queue that held matches do not have (they are never triaged). */
+const QUEUE_ONLY = ['status', 'level', 'host', 'user', 'assignee', 'from', 'to', 'q'];
+
+/** `?suppressed=true|false`; anything else is a 400 rather than a silently unfiltered list. */
+function suppressedParam(params: URLSearchParams): boolean {
+  const v = params.get('suppressed');
+  if (v === null || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new HttpError(400, 'api.param', `'suppressed' must be true or false, got '${v.slice(0, 40)}'`);
+}
+
+/** `?suppressed=true`: the matches suppressions and rule exceptions held back (the tuning store's list). */
+function listHeld(held: Pick<TuningStore, 'listHeld'> | undefined, params: URLSearchParams, limit: number, offset: number): unknown {
+  if (!held) throw new HttpError(400, 'api.param', "'suppressed' is not available: this server has no tuning store");
+  const unsupported = QUEUE_ONLY.filter((name) => params.has(name));
+  if (unsupported.length) {
+    throw new HttpError(400, 'api.param', `with 'suppressed=true' only 'rule', 'limit' and 'offset' apply, not ${unsupported.map((n) => `'${n}'`).join(', ')} (GET /api/v1/suppressed-alerts filters by suppression or exception)`);
+  }
+  const rule = text(params, 'rule');
+  const { total, alerts } = held.listHeld({ ...(rule === undefined ? {} : { ruleId: rule }), limit, offset });
+  return { total, limit, offset, suppressed: true, alerts };
+}
+
+export function alertRoutes(alerts: AlertStore, triage?: TriageService, held?: Pick<TuningStore, 'listHeld'>): RouteDef[] {
   const routes: RouteDef[] = [
     {
       method: 'GET', path: '/api/v1/alerts', permission: 'alerts:read',
-      summary: 'List alerts (filters: status (comma list), level, rule, host, user, assignee (none = unassigned), from, to, q; paging: limit, offset)',
+      summary: 'List alerts (filters: status (comma list), level, rule, host, user, assignee (none = unassigned), from, to, q; paging: limit, offset); suppressed=true lists the matches suppressions and exceptions held back instead',
+      schema: {
+        query: {
+          status: { type: 'string', description: `comma list of ${ALERT_STATUSES.join(', ')}` }, level: { type: 'string' }, rule: { type: 'string' },
+          host: { type: 'string' }, user: { type: 'string' }, assignee: { type: 'string', description: 'user name, or none for unassigned' },
+          from: { type: ['string', 'integer'], description: 'epoch ms or ISO 8601' }, to: { type: ['string', 'integer'], description: 'epoch ms or ISO 8601' },
+          q: { type: 'string' }, suppressed: { type: 'boolean', description: 'true: held (suppressed or excepted) matches; only rule and paging apply' },
+          limit: { type: 'integer', minimum: 0, maximum: 500, description: 'default 50' }, offset: { type: 'integer', minimum: 0 },
+        },
+        response: {
+          type: 'object',
+          properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, suppressed: { type: 'boolean' }, alerts: { type: 'array', items: { oneOf: [ALERT, HELD_ALERT] } } },
+        },
+      },
       handler: ({ res, url }) => {
         const limit = Math.min(intParam(url.searchParams, 'limit', 50), 500);
         const offset = intParam(url.searchParams, 'offset', 0);
+        if (suppressedParam(url.searchParams)) {
+          sendJson(res, 200, listHeld(held, url.searchParams, limit, offset));
+          return;
+        }
         const { total, alerts: page } = alerts.list({ ...filterOf(url.searchParams), limit, offset });
         sendJson(res, 200, { total, limit, offset, alerts: page });
       },
