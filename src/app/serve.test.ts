@@ -193,3 +193,16 @@ test('a body sent twice with the same Idempotency-Key is stored once and answers
   const out = await r.json() as { rows: { count: number }[] };
   assert.equal(out.rows[0]?.count, 1);
 });
+
+test('Elastic shippers\' handshake: GET / and GET /_license answer as Elasticsearch 8 with the product header', async () => {
+  assert.equal((await fetch(`${vigil.url}/`)).status, 401);
+  const root = await fetch(`${vigil.url}/`, { headers: auth });
+  assert.equal(root.status, 200);
+  assert.equal(root.headers.get('x-elastic-product'), 'Elasticsearch');
+  const info = await root.json() as { version: { number: string }; tagline: string };
+  assert.match(info.version.number, /^8\./);
+  const lic = await (await fetch(`${vigil.url}/_license`, { headers: auth })).json() as { license: { status: string } };
+  assert.equal(lic.license.status, 'active');
+  const bulk = await fetch(`${vigil.url}/_bulk`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: '{"create":{"_index":"winlogbeat-8"}}\n{"message":"hello"}\n' });
+  assert.equal(bulk.headers.get('x-elastic-product'), 'Elasticsearch');
+});

@@ -104,12 +104,46 @@ export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): Ro
       if (!outcome.ok) return rejectedResult(it, it.id ?? '', 400, 'document_parsing_exception', outcome.reason);
       return acceptedResult(it, it.id ?? String(outcome.ids[0] ?? ''));
     });
+    ctx.res.setHeader('x-elastic-product', 'Elasticsearch');
     sendJson(ctx.res, 200, buildBulkResponse(results, performance.now() - started));
   };
 
   return [
+    ...elasticsearchHandshake(),
     { method: 'POST', path: '/api/v1/events', permission: 'events:ingest', summary: 'Ingest events (NDJSON or a JSON array)', handler: ingestBody },
     { method: 'POST', path: '/_bulk', permission: 'events:ingest', summary: 'Elasticsearch-compatible bulk ingest', handler: bulk },
     { method: 'POST', path: '/:index/_bulk', permission: 'events:ingest', summary: 'Elasticsearch-compatible bulk ingest into an index', handler: bulk },
+  ];
+}
+
+/** The Elasticsearch version Vigil answers as: Beats and Elastic clients refuse servers they do not know. */
+export const ES_COMPAT_VERSION = '8.11.0';
+
+/**
+ * What Elastic shippers ask before they send (`GET /` for the version and product header, `GET
+ * /_license` for the distribution check), answered for ingest tokens so Beats connect unchanged.
+ */
+function elasticsearchHandshake(): RouteDef[] {
+  const info = {
+    name: 'vigil', cluster_name: 'vigil', cluster_uuid: 'vigil-cluster',
+    version: {
+      number: ES_COMPAT_VERSION, build_flavor: 'default', build_type: 'vigil', lucene_version: '9.8.0',
+      minimum_wire_compatibility_version: '7.17.0', minimum_index_compatibility_version: '7.0.0',
+    },
+    tagline: 'You Know, for Search',
+  };
+  const product = (ctx: RequestContext): void => { ctx.res.setHeader('x-elastic-product', 'Elasticsearch'); };
+  return [
+    {
+      method: 'GET', path: '/', permission: 'events:ingest', summary: 'Elasticsearch-compatible cluster info (for Beats and Elastic clients)',
+      handler: (ctx) => { product(ctx); sendJson(ctx.res, 200, info); },
+    },
+    {
+      method: 'GET', path: '/_license', permission: 'events:ingest', summary: 'Elasticsearch-compatible licence check (basic)',
+      handler: (ctx) => {
+        product(ctx);
+        sendJson(ctx.res, 200, { license: { status: 'active', uid: 'vigil', type: 'basic', mode: 'basic', issued_to: 'vigil', issuer: 'vigil', start_date_in_millis: -1 } });
+      },
+    },
   ];
 }
