@@ -8,7 +8,8 @@ const WORKER = new URL('./worker.js', import.meta.url);
 
 export interface PoolOptions {
   threads: number;
-  rules: string[];
+  /** encodeRuleSet of the rules to hunt with. */
+  ruleBytes: Uint8Array;
   pipeline: string;
 }
 
@@ -53,7 +54,7 @@ export function runPool(files: string[], options: PoolOptions, handlers: PoolHan
       reject(err);
     };
     for (let i = 0; i < count; i++) {
-      const config: WorkerConfig = { rules: options.rules, pipeline: options.pipeline, primary: i === 0 };
+      const config: WorkerConfig = { ruleBytes: options.ruleBytes, pipeline: options.pipeline, primary: i === 0 };
       const worker = new Worker(WORKER, { workerData: config });
       workers.push(worker);
       let done = false;
