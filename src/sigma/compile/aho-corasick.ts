@@ -91,6 +91,7 @@ export class AhoCorasick {
   }
 
   get size(): number {
+    this.build();
     return this.states;
   }
 
@@ -114,8 +115,9 @@ export class AhoCorasick {
     return -1;
   }
 
-  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat). */
+  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat); builds the automaton on first use. */
   search(text: string, found: (id: number) => void): void {
+    if (this.pending) this.build();
     const fail = this.fail;
     const outputs = this.outputs;
     const rootAscii = this.rootAscii;
