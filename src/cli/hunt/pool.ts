@@ -61,6 +61,9 @@ export function runPool(files: string[], options: PoolOptions, handlers: PoolHan
   const count = Math.max(1, Math.min(options.threads, files.length));
   if (count === 1) return runHere(files, options, handlers);
   const queue = dispatchOrder(files);
+  // One copy of the rules in shared memory for all workers, instead of one cloned per worker.
+  const ruleBytes = new Uint8Array(new SharedArrayBuffer(options.ruleBytes.length));
+  ruleBytes.set(options.ruleBytes);
   const compileErrors = new Set<string>();
   const workers: Worker[] = [];
   let finished = 0;
@@ -74,7 +77,7 @@ export function runPool(files: string[], options: PoolOptions, handlers: PoolHan
       reject(err);
     };
     for (let i = 0; i < count; i++) {
-      const config: WorkerConfig = { ruleBytes: options.ruleBytes, pipeline: options.pipeline, primary: i === 0 };
+      const config: WorkerConfig = { ruleBytes, pipeline: options.pipeline, primary: i === 0 };
       const worker = new Worker(WORKER, { workerData: config });
       workers.push(worker);
       let done = false;

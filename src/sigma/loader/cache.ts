@@ -103,19 +103,31 @@ export function loadRuleSetBytes(paths: string[], options: LoadOptions = {}, cac
   const file = join(dir, `rules-${slotName}.bin`);
 
   const cached = readCacheFile(file, keyBytes);
-  if (cached) {
-    try {
-      const set = decodeRuleSet(cached);
-      touch(file);
-      return { bytes: cached, set: () => set, cache: { status: 'hit', file } };
-    } catch {
-      // Checksum right but content unreadable (e.g. written by another Node version): rewrite below.
-    }
-  }
-  const set = parse();
-  const bytes = encodeRuleSet(set);
-  const warning = writeCacheFile(dir, file, keyBytes, bytes);
-  return { bytes, set: () => set, cache: { status: 'miss', file, ...(warning ? { warning } : {}) } };
+  const fresh = () => {
+    const set = parse();
+    const bytes = encodeRuleSet(set);
+    const warning = writeCacheFile(dir, file, keyBytes, bytes);
+    return { bytes, set: () => set, cache: { status: 'miss' as const, file, ...(warning ? { warning } : {}) } };
+  };
+  if (!cached) return fresh();
+  touch(file);
+  // Decoded only when asked for: a caller that forwards the bytes to worker threads never needs it.
+  // The checksum matched, so a decode failure means bytes from an incompatible writer: parse instead.
+  let decoded: RuleSet | undefined;
+  return {
+    bytes: cached,
+    set: () => {
+      if (!decoded) {
+        try {
+          decoded = decodeRuleSet(cached);
+        } catch {
+          decoded = fresh().set();
+        }
+      }
+      return decoded;
+    },
+    cache: { status: 'hit', file },
+  };
 }
 
 function readCacheFile(file: string, key: Buffer): Buffer | undefined {
