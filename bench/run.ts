@@ -7,6 +7,9 @@ import { benchSigma } from './sigma.js';
 import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
+import { benchStorage } from './storage.js';
+import { benchTuning } from './tuning.js';
+import { benchSoc } from './soc.js';
 import { CORPORA as SHARED_CORPORA } from '../src/core/corpora.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +48,9 @@ async function main(): Promise<void> {
     ['serve', benchServe],
     ['retrohunt', benchRetrohunt],
     ['hunt', await huntSection()],
+    ['storage', benchStorage],
+    ['tuning', benchTuning],
+    ['soc', benchSoc],
   ];
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

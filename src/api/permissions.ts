@@ -6,20 +6,20 @@ export const PERMISSIONS = [
   'events:ingest', 'events:read', 'search', 'alerts:read', 'alerts:write', 'rules:read', 'rules:write',
   'metrics:read', 'tokens:manage', 'users:manage', 'audit:read', 'account',
   'cases:read', 'cases:write', 'cases:delete',
-  'integrations:manage',
+  'integrations:manage', 'tuning:read', 'tuning:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = ['admin', 'detection-engineer', 'analyst', 'responder', 'viewer', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
 
-const READ: readonly Permission[] = ['events:read', 'search', 'alerts:read', 'rules:read', 'metrics:read', 'cases:read'];
+const READ: readonly Permission[] = ['events:read', 'search', 'alerts:read', 'rules:read', 'metrics:read', 'cases:read', 'tuning:read'];
 /** What every person has: their own session, password and API tokens (no higher than their role). */
 const PERSON: readonly Permission[] = ['account', 'tokens:manage'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  'detection-engineer': [...PERSON, ...READ, 'rules:write', 'alerts:write'],
+  'detection-engineer': [...PERSON, ...READ, 'rules:write', 'alerts:write', 'tuning:write'],
   analyst: [...PERSON, ...READ, 'alerts:write', 'cases:write'],
   responder: [...PERSON, ...READ, 'alerts:write', 'cases:write'],
   viewer: [...PERSON, ...READ],

@@ -32,6 +32,25 @@ export interface RequestContext {
   body(): Promise<Buffer>;
 }
 
+/** A plain JSON Schema (2020-12, as OpenAPI 3.1 uses). */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a route takes and answers, for the OpenAPI document (validation stays in the handler). */
+export interface RouteSchema {
+  /** Query parameters by name (each a JSON Schema; `description` and `required: true` are lifted out). */
+  query?: Record<string, JsonSchema>;
+  /** JSON request body. */
+  body?: JsonSchema;
+  /** Success answer (JSON unless `responseType` says otherwise). */
+  response?: JsonSchema;
+  /** Success status; default 200. */
+  status?: number;
+  /** Content type of the success answer; default application/json. */
+  responseType?: string;
+  /** Path parameters by name; default: a string each. */
+  params?: Record<string, JsonSchema>;
+}
+
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** `/api/v1/alerts/:id`: literal segments and `:name` parameters. */
@@ -39,6 +58,8 @@ export interface RouteDef {
   permission: Permission | 'public';
   summary: string;
   handler(ctx: RequestContext): Promise<void> | void;
+  /** Request and response schemas for the OpenAPI document. */
+  schema?: RouteSchema;
   /** Answer for a missing or wrong credential (HEC clients expect Splunk's shape). */
   unauthorized?(ctx: RequestContext): void;
 }

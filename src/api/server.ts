@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { VigilError } from '../core/errors.js';
 import type { CaseService } from '../cases/service.js';
 import type { IngestSink } from '../ingest/types.js';
+import type { TriageService } from '../triage/service.js';
 import type { AlertStore, EventStore } from '../storage/ports.js';
 import { createAuthenticator } from './authenticate.js';
 import { DEFAULT_MAX_BODY_BYTES, errorBody, HttpError, readBody, sendError, sendJson } from './http.js';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   principalFor?(hash: string): Principal | undefined;
   /** Bearer tokens and session cookies (see authenticate.ts); default: bearer tokens via principalFor. */
   authenticate?: Authenticate;
+  /** Alert triage (status, assignment, bulk); without it alerts are read-only. */
+  triage?: TriageService;
   /** Case management; its routes are mounted when given. */
   cases?: CaseService;
   /** Route modules added by the composition root (metrics, rules, ...). */
@@ -51,7 +54,7 @@ export function createApiServer(deps: ApiDeps): ApiServer {
     ...ingestRoutes(deps.ingest, now),
     ...hecRoutes(deps.ingest, { maxBodyBytes: maxBody, now }),
     ...eventRoutes(deps.events, now),
-    ...alertRoutes(deps.alerts),
+    ...alertRoutes(deps.alerts, deps.triage),
     ...(deps.cases ? caseRoutes(deps.cases) : []),
     ...(deps.extraRoutes ?? []),
   );

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { durationMs, loadConfig, parseConfig } from './config.js';
+import { durationMs, loadConfig, parseConfig, slaOptions } from './config.js';
 
 test('defaults: loopback HTTP on 8470, no syslog listeners, ./data', () => {
   const c = parseConfig({});
@@ -37,4 +37,14 @@ test('a config file: paths resolve against its folder; a typo is an error with l
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('sla: defaults per severity, overrides per target, bad durations named by field', () => {
+  const d = slaOptions(parseConfig({}).sla);
+  assert.deepEqual(d.critical, { acknowledgeMs: 15 * 60_000, resolveMs: 4 * 3_600_000 });
+  assert.deepEqual(d.low, { acknowledgeMs: 24 * 3_600_000, resolveMs: 7 * 86_400_000 });
+  const c = slaOptions(parseConfig({ sla: { high: { acknowledge: '30m' } } }).sla);
+  assert.deepEqual(c.high, { acknowledgeMs: 30 * 60_000, resolveMs: 24 * 3_600_000 });
+  assert.throws(() => parseConfig({ sla: { high: { acknowledge: 'soon' } } }), /sla\.high\.acknowledge: a duration/);
+  assert.throws(() => parseConfig({ sla: { urgent: {} } }), /sla/);
 });

@@ -30,6 +30,11 @@ const syslogListener = z.object({
 
 export const SyslogListenerSchema = syslogListener;
 
+const slaTarget = (acknowledge: string, resolve: string) => z.object({
+  acknowledge: duration.default(acknowledge),
+  resolve: duration.default(resolve),
+}).strict().default({});
+
 export const ConfigSchema = z.object({
   data: z.string().default('./data'),
   http: z.object({
@@ -47,6 +52,13 @@ export const ConfigSchema = z.object({
   }).strict().default({}),
   detection: z.object({
     groupWindow: duration.default('10m'),
+  }).strict().default({}),
+  /** SOC metrics SLA targets per severity: time to acknowledge and to resolve (close) an alert. */
+  sla: z.object({
+    critical: slaTarget('15m', '4h'),
+    high: slaTarget('1h', '24h'),
+    medium: slaTarget('4h', '3d'),
+    low: slaTarget('24h', '7d'),
   }).strict().default({}),
   /** Ticket connectors; validated in full by the ticketing module (docs/TICKETING.md). */
   ticketing: z.unknown().optional(),
@@ -112,4 +124,10 @@ export function loadConfig(file: string): VigilConfig {
     }
   }
   return config;
+}
+
+/** The `sla` section as the targets startVigil takes (ms). */
+export function slaOptions(sla: VigilConfig['sla']): Record<keyof VigilConfig['sla'], { acknowledgeMs: number; resolveMs: number }> {
+  const t = (x: { acknowledge: string; resolve: string }): { acknowledgeMs: number; resolveMs: number } => ({ acknowledgeMs: durationMs(x.acknowledge), resolveMs: durationMs(x.resolve) });
+  return { critical: t(sla.critical), high: t(sla.high), medium: t(sla.medium), low: t(sla.low) };
 }

@@ -102,9 +102,11 @@ test('a store that fails answers 503 with Retry-After', async () => {
     env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
   });
   try {
-    // A second connection makes every insert into events fail, as a full disk would; tokens still work.
+    // A second connection makes every event append fail, as a full disk would; tokens still work.
+    // (Each append creates or updates its day partition's catalog row.)
     const db = new Database(join(dir, 'data2', DB_FILE));
-    db.exec("CREATE TRIGGER fail_inserts BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END");
+    db.exec(`CREATE TRIGGER fail_inserts BEFORE INSERT ON partitions BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;
+      CREATE TRIGGER fail_updates BEFORE UPDATE ON partitions BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`);
     db.close();
     const r = await fetch(`${other.url}/api/v1/events`, { method: 'POST', headers: auth, body: sysmon('C:\\x.exe') });
     assert.equal(r.status, 503);

@@ -102,7 +102,7 @@ test('an ingested Sysmon event raises an alert; the same rule and host again inc
   assert.equal((await patched.json() as { status: string }).status, 'acknowledged');
   const bad = await fetch(`${vigil.url}/api/v1/alerts/${String(alert['id'])}`, { method: 'PATCH', headers: auth, body: JSON.stringify({ status: 'bogus' }) });
   assert.equal(bad.status, 400);
-  const filtered = await (await fetch(`${vigil.url}/api/v1/alerts?status=open`, { headers: auth })).json() as { total: number };
+  const filtered = await (await fetch(`${vigil.url}/api/v1/alerts?status=new`, { headers: auth })).json() as { total: number };
   assert.equal(filtered.total, 0);
   assert.equal((await fetch(`${vigil.url}/api/v1/alerts/999999`, { headers: auth })).status, 404);
 });
@@ -180,4 +180,16 @@ test('POST /api/v1/rules/reload picks up a new rule without a restart; a broken 
   const list = await (await fetch(`${vigil.url}/api/v1/alerts?limit=500`, { headers: auth })).json() as { alerts: { ruleId: string }[] };
   assert.ok(list.alerts.some((a) => a.ruleId === '44444444-4444-4444-8444-444444444444'));
   rmSync(join(dir, 'rules', 'broken.yml'));
+});
+
+test('a body sent twice with the same Idempotency-Key is stored once and answers the same', async () => {
+  const body = JSON.stringify({ message: 'idempotent-once event', host: { name: 'idem-host' } }) + '\n';
+  const headers = { ...auth, 'content-type': 'application/x-ndjson', 'idempotency-key': 'batch-42' };
+  const a = await (await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers, body })).json();
+  const b = await (await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers, body })).json();
+  assert.deepEqual(a, { accepted: 1, rejected: 0, errors: [] });
+  assert.deepEqual(b, a);
+  const r = await fetch(`${vigil.url}/api/v1/search`, { method: 'POST', headers: auth, body: JSON.stringify({ query: 'message:"idempotent-once event" | stats count()' }) });
+  const out = await r.json() as { rows: { count: number }[] };
+  assert.equal(out.rows[0]?.count, 1);
 });

@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
 import type { RetrohuntLimits } from '../detect/retrohunt.js';
 import { loadRulesCached } from '../sigma/loader/cache.js';
-import type { Stores } from '../storage/ports.js';
+import type { RetentionPolicy, Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
 import { VigilMetrics } from '../metrics/vigil-metrics.js';
@@ -29,6 +29,16 @@ import { durationMs, type SyslogListenerConfig } from './config.js';
 import { wireIdentity } from './identity.js';
 import { createTicketing, resolveTicketingConfig, type SetCaseStatus } from '../integrations/ticketing/index.js';
 import { integrationRoutes } from '../api/routes/integrations.js';
+import { DEFAULT_GROUP_WINDOW_MS } from '../detect/alert-writer.js';
+import { TuningFilter } from '../tuning/filter.js';
+import { TuningService } from '../tuning/service.js';
+import { suppressionRoutes } from '../api/routes/suppressions.js';
+import { exceptionRoutes } from '../api/routes/exceptions.js';
+import { openApiRoutes } from '../api/routes/openapi.js';
+import { socRoutes } from '../api/routes/soc.js';
+import { SocMetrics } from '../triage/soc.js';
+import { TriageService } from '../triage/service.js';
+import { slaTargets, type SlaTargets } from '../triage/sla.js';
 
 export interface ServeOptions {
   dataDir?: string;
@@ -53,6 +63,8 @@ export interface ServeOptions {
   ticketing?: unknown;
   /** The config file, for error messages. */
   configFile?: string;
+  /** Retention by age and size, checked at start and every `checkEveryMs` (default 10 minutes). */
+  retention?: RetentionPolicy & { checkEveryMs?: number };
   /** Syslog listeners (UDP, TCP, TLS); none by default. */
   syslog?: SyslogListenerConfig[];
   /** Session lifetimes and login rate limits (defaults: 30 min idle, 12 h absolute, 5 failures/15 min per user). */
@@ -61,6 +73,10 @@ export interface ServeOptions {
   secureCookies?: boolean;
   /** Case templates folder (default: `case-templates/` of the package) and the hooks case changes go to. */
   cases?: { templatesDir?: string } & Pick<CaseServiceDeps, 'audit' | 'onChange' | 'onAlertsLinked'>;
+  /** SLA targets per severity (ms); defaults: critical 15m/4h, high 1h/24h, medium 4h/3d, low 24h/7d. */
+  sla?: Partial<SlaTargets>;
+  /** The clock of ingest receipt, alert creation, triage, cases and SOC metrics (tests script timelines with it). */
+  now?: () => number;
 }
 
 export interface RunningVigil {
@@ -69,6 +85,9 @@ export interface RunningVigil {
   server: ApiServer;
   stores: Stores;
   cases: CaseService;
+  /** Suppressions and rule exceptions (applied as alerts are written). */
+  tuning: TuningService;
+  triage: TriageService;
   pipeline: IngestPipeline;
   metrics: VigilMetrics;
   /** Bound syslog listeners, in the order configured, with their ports. */
@@ -139,8 +158,13 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     audit.record(SYSTEM_ACTOR, 'token.create', { type: 'token', id: hashToken(generatedToken).slice(0, 12) }, null, { name: 'admin', role: 'admin', bootstrap: true });
   }
 
+  const tuningFilter = new TuningFilter(stores.tuning, (id) => stores.events.getEvent(id),
+    options.detection?.groupWindowMs ?? DEFAULT_GROUP_WINDOW_MS, log);
+  const tuning = new TuningService({ store: stores.tuning, events: stores.events, audit, changed: () => tuningFilter.refresh() });
   const detection = new StreamingDetection({
     rules: rulePaths, alerts: stores.alerts, transaction: stores.transaction, ...options.detection,
+    filter: (d, eventOf, at) => tuningFilter.apply(d, eventOf, at),
+    ...(options.now ? { clock: options.now } : {}),
     onError: (err) => log(`vigil: detection: ${err.describe()}`),
   }, metrics);
   let ruleReport: LoadReport;
@@ -169,11 +193,14 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const ticketing = createTicketing(stores.deliveries, ticketingConfig, (caseId, status, actor) => setCaseStatus(caseId, status, actor), { log });
   const templateSet = loadTemplates(options.cases?.templatesDir ?? DEFAULT_CASE_TEMPLATES);
   for (const e of templateSet.errors) log(`vigil: case template: ${e.describe()}`);
+  const now = options.now ?? Date.now;
+  const triage = new TriageService({ alerts: stores.alerts, users: stores.users, audit, transaction: stores.transaction, now });
   const cases = new CaseService({
     store: stores.cases, alerts: stores.alerts, events: stores.events, templates: templateSet.templates,
-    transaction: stores.transaction,
+    transaction: stores.transaction, now,
     onChange: (event) => { ticketing.onCaseChange(event); options.cases?.onChange?.(event); },
-    onAlertsLinked: options.cases?.onAlertsLinked, log,
+    onAlertsLinked: (alertIds, caseId) => { triage.onAlertsLinked(alertIds, caseId); options.cases?.onAlertsLinked?.(alertIds, caseId); },
+    log,
     audit: options.cases?.audit ?? {
       record: (e) => {
         const actor = e.actorUserId === undefined ? { kind: e.actorKind ?? 'token', name: e.actor } : { kind: e.actorKind ?? 'user', name: e.actor, userId: e.actorUserId };
@@ -194,14 +221,20 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
     ingest: pipeline,
     events: stores.events,
     alerts: stores.alerts,
+    triage,
     cases,
     authenticate,
+    now,
     extraRoutes: [
       ...identityRoutes,
       ...integrationRoutes({ deliveries: stores.deliveries, sync: ticketing.sync }),
       ...metricsRoutes(metrics),
+      ...socRoutes(new SocMetrics(stores.soc, slaTargets(options.sla), now)),
       ...reloadRoutes(reloadRules),
       ...ruleRoutes({ rules: () => catalog, events: stores.events, retrohunt: options.retrohunt }),
+      ...suppressionRoutes(tuning, stores.tuning),
+      ...exceptionRoutes(tuning),
+      ...openApiRoutes(() => server.routes()),
     ],
     maxBodyBytes: options.maxBodyBytes,
   });
@@ -221,6 +254,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   }
   const port = (server.address() as AddressInfo).port;
   ticketing.start();
+  const retentionTimer = startRetention(stores, options.retention, log);
   const syslog: RunningVigil['syslog'] = [];
   try {
     for (const l of options.syslog ?? []) {
@@ -249,11 +283,12 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   log(`vigil: listening on ${url} (data: ${join(dataDir)})`);
 
   return {
-    url, port, server, stores, cases, pipeline, metrics, syslog, audit, identity, generatedToken,
+    url, port, server, stores, cases, tuning, triage, pipeline, metrics, syslog, audit, identity, generatedToken,
     rules: { loaded: ruleReport.loaded, errors: ruleReport.errors.length },
     detection, reloadRules,
     close: async () => {
       // Stop taking connections, let queued events commit and detect, then close the store.
+      clearInterval(retentionTimer);
       for (const s of syslog) await s.listener.close();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeIdleConnections();
@@ -264,4 +299,26 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
       stores.close();
     },
   };
+}
+
+/**
+ * Drops whole day partitions the policy no longer keeps: at start, then on a timer. It runs between
+ * ingest commits on this thread, so no batch is ever half dropped.
+ */
+function startRetention(stores: Stores, policy: ServeOptions['retention'], log: (line: string) => void): NodeJS.Timeout | undefined {
+  if (!policy || (policy.maxAgeDays === undefined && policy.maxSizeMB === undefined)) return undefined;
+  const { checkEveryMs = 600_000, ...rules } = policy;
+  const run = (): void => {
+    try {
+      const report = stores.events.applyRetention(rules);
+      for (const d of report.dropped) log(`vigil: retention dropped ${d.day} (${d.rows} events, by ${d.reason})`);
+      for (const w of report.warnings) log(`vigil: retention: ${w}`);
+    } catch (err) {
+      log(`vigil: retention failed: ${(err as Error).message}`);
+    }
+  };
+  run();
+  const timer = setInterval(run, checkEveryMs);
+  timer.unref();
+  return timer;
 }

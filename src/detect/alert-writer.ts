@@ -1,7 +1,14 @@
 import type { Alert, AlertStore } from '../storage/ports.js';
-import type { DetectedAlert } from './types.js';
+import type { DetectedAlert, StageEvent } from './types.js';
 
 export const DEFAULT_GROUP_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Runs before an occurrence is written: returns the part to alert (all of it, some of its events, or
+ * null for none). What it holds back it records itself, in the same transaction (suppressed and excepted
+ * matches are kept and counted, never lost). `eventOf` gives the batch's events by id.
+ */
+export type AlertFilter = (d: DetectedAlert, eventOf: (id: number) => StageEvent | undefined, at: number) => DetectedAlert | null;
 
 export interface WrittenAlert {
   alert: Alert;

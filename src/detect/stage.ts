@@ -11,7 +11,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { VigilError, errorMessage } from '../core/errors.js';
 import type { Alert, AlertStore } from '../storage/ports.js';
-import { DEFAULT_GROUP_WINDOW_MS, writeAlert } from './alert-writer.js';
+import { DEFAULT_GROUP_WINDOW_MS, writeAlert, type AlertFilter } from './alert-writer.js';
 import type { FromWorker, LoadReport, RuntimeOptions, StageEvent, ToWorker, WorkerInit } from './types.js';
 
 export interface DetectionStageOptions extends RuntimeOptions {
@@ -34,6 +34,12 @@ export interface DetectionStageOptions extends RuntimeOptions {
   clock?: () => number;
   /** Per event, ms from its receipt to its batch's alerts being written (matched or not). */
   onLatency?: (ms: number) => void;
+  /**
+   * Tuning hook (suppressions, rule exceptions), run inside the batch's write transaction: returns the
+   * part of an occurrence to alert, or null when it holds all of it (it records what it holds itself).
+   * `eventOf` gives the batch's own events.
+   */
+  filter?: AlertFilter;
   /** After each alert write: a new alert, or one with a higher count (several occurrences of one batch in one write). */
   onAlert?: (alert: Alert, created: boolean) => void;
   /** Alert writes that failed, batches given up, workers that died. Never carries event contents. */
@@ -51,6 +57,8 @@ export interface DetectionStats {
   alertsCreated: number;
   /** Occurrences counted on an existing alert (or on one created in the same batch). */
   alertsGrouped: number;
+  /** Occurrences held back by the filter (suppressed or excepted; kept apart, not alerted). */
+  alertsHeld: number;
   /** Events the engine threw on (skipped). */
   engineFailures: number;
   /** Events given up after maxAttempts worker deaths. */
@@ -103,7 +111,7 @@ export class DetectionStage {
   private closed = false;
   private lastReport: Omit<LoadReport, 'applied'> = { loaded: 0, files: 0, correlations: 0, errors: [] };
   private readonly counters = {
-    pushed: 0, detected: 0, alertsCreated: 0, alertsGrouped: 0, engineFailures: 0,
+    pushed: 0, detected: 0, alertsCreated: 0, alertsGrouped: 0, alertsHeld: 0, engineFailures: 0,
     failedEvents: 0, writeFailures: 0, restarts: 0, reloads: 0,
   };
 
@@ -287,13 +295,21 @@ export class DetectionStage {
     this.counters.engineFailures += msg.failures;
     const at = batch.events.reduce((m, e) => Math.max(m, e.receivedAt), batch.tick ? this.clock() : 0);
     const written: [Alert, boolean, number][] = [];
+    let held = 0;
+    const filter = this.options.filter;
+    let byId: Map<number, StageEvent> | undefined;
+    const eventOf = (id: number): StageEvent | undefined => (byId ??= new Map(batch.events.map((e) => [e.id, e]))).get(id);
     try {
       this.transaction(() => {
-        for (const d of msg.alerts) {
+        for (const found of msg.alerts) {
+          const d = filter ? filter(found, eventOf, at) : found;
+          held += found.count - (d?.count ?? 0);
+          if (!d) continue;
           const w = writeAlert(this.options.alerts, d, at, this.windowMs);
           written.push([w.alert, w.created, d.count]);
         }
       });
+      this.counters.alertsHeld += held;
     } catch (err) {
       written.length = 0;
       this.counters.writeFailures++;

@@ -61,7 +61,7 @@ export class IngestPipeline implements IngestSink {
   private commits = 0;
 
   constructor(
-    private readonly store: Pick<EventStore, 'append'>,
+    private readonly store: Pick<EventStore, 'appendBatch'>,
     private readonly detection: DetectionConsumer | undefined,
     private readonly observer: IngestObserver | undefined,
     options: PipelineOptions = {},
@@ -140,6 +140,8 @@ export class IngestPipeline implements IngestSink {
         for (const n of normalized) {
           const e: NewEvent = { core: n.core, logsource: n.logsource, original: n.original, profile: n.profile };
           if (n.originalText !== undefined) e.originalText = n.originalText;
+          const key = info.dedupKeys?.[i];
+          if (key !== undefined) e.dedup = { source: info.dedupScope ?? info.source, id: key };
           events.push(e);
           owners.push(i);
         }
@@ -238,15 +240,18 @@ export class IngestPipeline implements IngestSink {
   private commit(batch: Submission[]): void {
     const now = this.clock();
     const started = performance.now();
-    let committed: { sub: Submission; ids: number[] }[];
+    let committed: { sub: Submission; ids: number[]; duplicates: Set<number> }[];
     const all = batch.length === 1 ? batch[0]!.events : batch.flatMap((s) => s.events);
     try {
-      const ids = this.store.append(all, now);
+      const { ids, duplicates } = this.store.appendBatch(all, now);
+      const dup = new Set(duplicates);
       let at = 0;
       committed = batch.map((sub) => {
         const mine = ids.slice(at, at + sub.events.length);
+        const dupes = new Set<number>();
+        for (let k = 0; k < sub.events.length; k++) if (dup.has(at + k)) dupes.add(k);
         at += sub.events.length;
-        return { sub, ids: mine };
+        return { sub, ids: mine, duplicates: dupes };
       });
     } catch (err) {
       // One bad submission must not fail its neighbours: retry each on its own.
@@ -257,7 +262,7 @@ export class IngestPipeline implements IngestSink {
     }
     const seconds = (performance.now() - started) / 1000;
     let stored = 0;
-    for (const { sub } of committed) stored += sub.events.length;
+    for (const { sub, duplicates } of committed) stored += sub.events.length - duplicates.size;
     let dequeuedBytes = 0;
     for (const sub of batch) {
       this.queuedEvents -= sub.events.length;
@@ -274,13 +279,15 @@ export class IngestPipeline implements IngestSink {
     this.updateCongestion();
 
     const detect: PipelineEvent[] = [];
-    for (const { sub, ids } of committed) {
+    for (const { sub, ids, duplicates } of committed) {
       const c = this.countersOf(sub.info.source);
-      c.stored += ids.length;
-      this.observer?.stored(sub.info.source, ids.length);
+      c.stored += ids.length - duplicates.size;
+      this.observer?.stored(sub.info.source, ids.length - duplicates.size);
       ids.forEach((id, k) => {
         const o = sub.outcomes[sub.owners[k]!];
         if (o?.ok) o.ids.push(id);
+        // A retried batch's events were stored (and detected) the first time.
+        if (duplicates.has(k)) return;
         const e = sub.events[k]!;
         detect.push({ id, core: e.core, logsource: e.logsource, original: e.original, receivedAt: sub.info.receivedAt });
       });
@@ -296,11 +303,12 @@ export class IngestPipeline implements IngestSink {
     }
   }
 
-  private commitEach(batch: Submission[], now: number): { sub: Submission; ids: number[] }[] {
-    const out: { sub: Submission; ids: number[] }[] = [];
+  private commitEach(batch: Submission[], now: number): { sub: Submission; ids: number[]; duplicates: Set<number> }[] {
+    const out: { sub: Submission; ids: number[]; duplicates: Set<number> }[] = [];
     for (const sub of batch) {
       try {
-        out.push({ sub, ids: this.store.append(sub.events, now) });
+        const { ids, duplicates } = this.store.appendBatch(sub.events, now);
+        out.push({ sub, ids, duplicates: new Set(duplicates) });
       } catch (err) {
         this.onError(`ingest: commit of ${sub.events.length} events from '${sub.info.source}' failed`, err);
       }

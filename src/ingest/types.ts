@@ -13,6 +13,14 @@ export interface SourceInfo {
   profile?: string;
   /** Epoch ms when the bytes arrived (receipt time for the receipt-to-alert latency). */
   receivedAt: number;
+  /**
+   * One client-given key per input (an Elasticsearch `_id`, a batch id plus the line): an input whose
+   * key was stored before is not stored again, and answers with the ids stored the first time, so a
+   * batch retried after a crash or a lost answer lands exactly once.
+   */
+  dedupKeys?: readonly (string | undefined)[];
+  /** Namespace of the keys (e.g. the token and index); default `source`. */
+  dedupScope?: string;
 }
 
 /** What one submitted input became: the stored ids (a CloudTrail file can give several) or why it was refused. */

@@ -9,7 +9,7 @@ export { DEFAULT_LIMITS, resolveLimits, type QueryLimits } from './limits.js';
 export { parseQuery } from './parser.js';
 export { BUCKET_COLUMN, planQuery, type AggregateStep, type PlanStep, type QueryPlan } from './plan.js';
 export { DEFAULT_LOOKBACK_MS, parseInterval, parseTime, resolveTimeRange, type TimeRange } from './time.js';
-export { compileHunt, compileQuery, type CompileOptions, type CompiledQuery } from './sql/compile.js';
+export { compileHunt, compileQuery, type CompileOptions, type CompiledQuery, type EventSource } from './sql/compile.js';
 export { likePattern, type FullTextIndex, type FullTextTerm, type SqlDialect } from './sql/dialect.js';
 export { join, param, Param, raw, render, sql, Sql, type SqlValue, type ValueRenderer } from './sql/fragment.js';
 export {

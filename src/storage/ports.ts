@@ -7,6 +7,7 @@ import type { EcsCore } from '../formats/profiles/types.js';
 import type { CompiledQuery } from '../query/sql/compile.js';
 import type { TimeRange } from '../query/time.js';
 import type * as C from '../cases/types.js';
+import type * as T from '../tuning/types.js';
 
 /** An event to append: the normalized core, its log source and the original object (kept unchanged). */
 export interface NewEvent {
@@ -15,6 +16,59 @@ export interface NewEvent {
   original: Record<string, unknown>;
   profile: string;
   originalText?: string;
+  /**
+   * Client id of the item this event came from (an Elasticsearch `_bulk` `_id`, a batch id), scoped by
+   * `source` (e.g. the token or listener). An event whose key was stored before is not stored again:
+   * a batch retried after a crash lands once. One item may yield several events; they are told apart
+   * by their order within the batch.
+   */
+  dedup?: { source: string; id: string };
+}
+
+export interface AppendResult {
+  /** Event ids in input order; for duplicates, the id stored the first time. */
+  ids: number[];
+  /** Input positions that were already stored (same dedup key), not stored again. */
+  duplicates: number[];
+}
+
+export interface ScanOptions {
+  /** Events per yielded batch (default 1000, at most 10000). */
+  batchSize?: number;
+}
+
+export interface RetentionPolicy {
+  /** Drop partitions whose every event was received at least this many days ago (>= 1). */
+  maxAgeDays?: number;
+  /** Drop the oldest partitions while the store uses more than this many MB. */
+  maxSizeMB?: number;
+  /**
+   * Give freed space back to the file system (default true). It moves newer pages into the holes, so
+   * it costs about as much I/O as the space freed; with false, freed pages are reused by new events.
+   */
+  returnSpace?: boolean;
+}
+
+export interface RetentionReport {
+  dropped: { day: string; rows: number; reason: 'age' | 'size' }[];
+  /** Bytes in use by the store before and after (pages in use, not the file size). */
+  usedBytesBefore: number;
+  usedBytesAfter: number;
+  /** The size limit is still exceeded: only the partition being written is left and it is never dropped for size. */
+  overSizeLimit: boolean;
+  /** Sentences for the log, e.g. why the size limit could not be met. */
+  warnings: string[];
+}
+
+export interface PartitionInfo {
+  /** UTC day of receipt, YYYY-MM-DD. */
+  day: string;
+  rows: number;
+  minId: number;
+  maxId: number;
+  /** Event-time bounds (epoch ms) of the rows. */
+  minTs: number;
+  maxTs: number;
 }
 
 export interface StoredEvent {
@@ -38,20 +92,31 @@ export type SearchResult =
   | { kind: 'rows'; columns: string[]; rows: Record<string, unknown>[] };
 
 export interface EventStore {
-  /** Appends the batch atomically (one transaction); returns the new ids in input order. */
+  /** Appends the batch atomically (one transaction); returns the ids in input order (see appendBatch). */
   append(events: readonly NewEvent[], now?: number): number[];
+  /** Appends the batch atomically, skipping events whose dedup key is already stored. */
+  appendBatch(events: readonly NewEvent[], now?: number): AppendResult;
   getEvent(id: number): StoredEvent | undefined;
-  /** Runs a hunt query compiled against this store's schema. */
+  /** Runs a hunt query compiled against DEFAULT_SCHEMA over the stored events of its range. */
   search(query: CompiledQuery): SearchResult;
   /**
    * Stored events with `range.from <= ts < range.to`, in id order, a batch at a time (bounded memory).
-   * Each batch is read when the iterator advances, so a caller may await between batches.
+   * Each batch is read when the iterator advances, so a caller may await between batches. Events
+   * appended after the scan started are not part of it.
    */
   scan(range: TimeRange, options?: ScanOptions): Iterable<StoredEvent[]>;
+  /** Drops whole partitions that the policy no longer keeps and returns their space. */
+  applyRetention(policy: RetentionPolicy, now?: number): RetentionReport;
+  partitions(): PartitionInfo[];
 }
 
-export type AlertStatus = 'open' | 'acknowledged' | 'closed';
-export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'closed'];
+/** Triage workflow: new -> acknowledged -> in-progress -> closed (src/triage enforces the transitions). */
+export type AlertStatus = 'new' | 'acknowledged' | 'in-progress' | 'closed';
+export const ALERT_STATUSES: readonly AlertStatus[] = ['new', 'acknowledged', 'in-progress', 'closed'];
+
+/** Why an alert was closed; true and benign-true positives count towards a rule's precision. */
+export type AlertDisposition = 'true-positive' | 'benign-true-positive' | 'false-positive' | 'duplicate';
+export const ALERT_DISPOSITIONS: readonly AlertDisposition[] = ['true-positive', 'benign-true-positive', 'false-positive', 'duplicate'];
 
 /** A detection rule's match, or a correlation rule that fired over several events. */
 export type AlertKind = 'match' | 'correlation';
@@ -97,13 +162,72 @@ export interface Alert extends Omit<NewAlert, 'at' | 'eventIds' | 'kind' | 'grou
   group: Record<string, string> | null;
   /** Matching events in the order seen, at most MAX_ALERT_EVENTS (the first ones). */
   eventIds: number[];
+  /** Time of the first event (epoch ms), from the event store at creation; null when unknown. */
+  eventTime: number | null;
+  /** User name of the analyst working it. */
+  assignee: string | null;
+  disposition: AlertDisposition | null;
+  /** Why it was closed (with the disposition). */
+  reason: string | null;
+  /** Epoch ms of the first move out of 'new' (MTTA). */
+  acknowledgedAt: number | null;
+  /** Epoch ms it was closed (MTTR); cleared when reopened. */
+  closedAt: number | null;
+  assignedAt: number | null;
 }
 
-export interface AlertListQuery {
+/** What a triage change writes; the triage service decides it, the store applies it as is. */
+export type AlertPatch = Partial<Pick<Alert, 'status' | 'assignee' | 'disposition' | 'reason' | 'acknowledgedAt' | 'closedAt' | 'assignedAt'>>;
+
+export interface AlertFilter {
+  /** Any of these statuses. */
+  status?: readonly AlertStatus[];
+  level?: string;
+  ruleId?: string;
+  host?: string;
+  user?: string;
+  /** A user name, or null for unassigned alerts. */
+  assignee?: string | null;
+  /** Alerts seen in [from, to): last seen at or after `from`, first seen before `to` (epoch ms). */
+  from?: number;
+  to?: number;
+  /** Case-insensitive substring of the title, rule id, host or user. */
+  q?: string;
+}
+
+export interface AlertListQuery extends AlertFilter {
   limit?: number;
   offset?: number;
-  status?: AlertStatus;
 }
+
+export type AlertGroupBy = 'rule' | 'host' | 'user';
+
+export interface AlertGroupQuery extends AlertFilter {
+  by: AlertGroupBy;
+  /** Alerts group when their first-seen times fall in the same window of this many ms (UTC-aligned). */
+  windowMs: number;
+  limit?: number;
+}
+
+export interface AlertGroup {
+  /** The rule id, host or user name (null for alerts without one). */
+  key: string | null;
+  /** Start of the window, epoch ms. */
+  windowStart: number;
+  /** Alerts in the group and their occurrences. */
+  alerts: number;
+  occurrences: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Alerts per status. */
+  statuses: Partial<Record<AlertStatus, number>>;
+  /** A title of the group's alerts (for rule groups, the rule's). */
+  title: string;
+  /** The newest alert ids, at most MAX_GROUP_IDS. */
+  alertIds: number[];
+}
+
+export const MAX_GROUP_IDS = 50;
 
 export interface AlertStore {
   insert(alert: NewAlert): Alert;
@@ -112,8 +236,50 @@ export interface AlertStore {
   /** Adds occurrences (default 1) to an alert, with the event(s) behind them (the last one becomes lastEventId). */
   increment(id: number, at: number, eventIds: number | readonly number[], occurrences?: number): Alert | undefined;
   list(query?: AlertListQuery): { total: number; alerts: Alert[] };
+  /** Newest groups first, at most `limit` (default 100, at most 1000); `total` counts every group. */
+  groups(query: AlertGroupQuery): { total: number; groups: AlertGroup[] };
   get(id: number): Alert | undefined;
-  updateStatus(id: number, status: AlertStatus): Alert | undefined;
+  update(id: number, patch: AlertPatch): Alert | undefined;
+}
+
+/** Durations in ms: how many, mean, median and 90th percentile (nearest rank); null when none. */
+export interface DurationStats {
+  count: number;
+  mean: number | null;
+  median: number | null;
+  p90: number | null;
+}
+
+export type SocGroupBy = 'rule' | 'severity' | 'analyst';
+export type SocDuration = 'detect' | 'acknowledge' | 'resolve';
+
+export interface SocRange {
+  /** Alerts (and cases) created in [from, to), epoch ms. */
+  from: number;
+  to: number;
+}
+
+/** Read-only SOC metric queries over alerts (created in the range) and cases. */
+export interface SocMetricsStore {
+  /**
+   * Per group (or '*' when `by` is absent): detect = event time -> alert created, acknowledge = created ->
+   * acknowledged, resolve = created -> closed.
+   */
+  alertDurations(kind: SocDuration, range: SocRange, by?: SocGroupBy): Map<string, DurationStats>;
+  /** Case created -> closed for cases created in the range. */
+  caseDurations(range: SocRange): DurationStats & { created: number };
+  /** Alerts and closed alerts per group. */
+  alertCounts(range: SocRange, by?: SocGroupBy): Map<string, { alerts: number; closed: number; title?: string }>;
+  /**
+   * Per severity (critical, high, medium, low: the alert's level, anything else counting as low): alerts,
+   * and those not acknowledged (kind 'acknowledge') or closed ('resolve') within the severity's target of
+   * creation, as of `now` for ones still waiting, with the first `maxIds` of their ids.
+   */
+  slaBreaches(kind: 'acknowledge' | 'resolve', targetMs: Readonly<Record<string, number>>, range: SocRange, now: number, maxIds: number): Map<string, { alerts: number; breaches: number; ids: number[] }>;
+  /** Closed alerts with a disposition per rule, most closed first, at most `limit` rules. */
+  dispositions(range: SocRange, limit: number): { ruleId: string; title: string; counts: Record<AlertDisposition, number> }[];
+  /** Alerts created per UTC day (YYYY-MM-DD) and their occurrences. */
+  volume(range: SocRange): { day: string; alerts: number; occurrences: number }[];
 }
 
 export interface NewToken {
@@ -269,6 +435,8 @@ export interface Stores {
   sessions: SessionStore;
   audit: AuditStore;
   deliveries: DeliveryStore;
+  tuning: TuningStore;
+  soc: SocMetricsStore;
   transaction<T>(fn: () => T): T;
   close(): void;
 }
@@ -455,4 +623,50 @@ export interface DeliveryStore {
   findRef(target: string, key: string): TicketRef | undefined;
   setRef(ref: Omit<TicketRef, 'updated'>, now?: number): void;
   setSyncedStatus(target: string, caseId: number, status: string, now?: number): void;
+}
+
+export type NewSuppression = Omit<T.Suppression, 'id' | 'created' | 'updated' | 'deleted' | 'hits'>;
+export type SuppressionPatch = Partial<Pick<T.Suppression, 'ruleId' | 'host' | 'user' | 'query' | 'start' | 'expires' | 'owner' | 'reason'>>;
+export type NewRuleException = Omit<T.RuleException, 'id' | 'created' | 'updated' | 'deleted' | 'hits'>;
+export type RuleExceptionPatch = Partial<Pick<T.RuleException, 'conditions' | 'owner' | 'reason' | 'expires'>>;
+
+/** An occurrence held back: written as a new held alert or counted on an open one of the same holder, rule and group key. */
+export interface NewHeldAlert extends Omit<T.HeldAlert, 'id' | 'firstSeen' | 'lastSeen'> {
+  at: number;
+}
+
+export interface HeldAlertQuery {
+  by?: T.HeldBy;
+  refId?: number;
+  ruleId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A stored alert as the exception backtest reads it. */
+export interface RuleAlertRef {
+  id: number;
+  count: number;
+  lastSeen: number;
+  eventIds: number[];
+}
+
+/** Suppressions, rule exceptions (kept apart from rule files) and the matches they held back. */
+export interface TuningStore {
+  addSuppression(s: NewSuppression, now?: number): T.Suppression;
+  getSuppression(id: number): T.Suppression | undefined;
+  /** Not deleted ones, newest first; `includeDeleted` lists every one. */
+  listSuppressions(options?: { includeDeleted?: boolean }): T.Suppression[];
+  updateSuppression(id: number, patch: SuppressionPatch, now?: number): T.Suppression | undefined;
+  deleteSuppression(id: number, now?: number): T.Suppression | undefined;
+  addException(e: NewRuleException, now?: number): T.RuleException;
+  getException(id: number): T.RuleException | undefined;
+  listExceptions(options?: { ruleId?: string; includeDeleted?: boolean }): T.RuleException[];
+  updateException(id: number, patch: RuleExceptionPatch, now?: number): T.RuleException | undefined;
+  deleteException(id: number, now?: number): T.RuleException | undefined;
+  /** Records held occurrences, grouping on holder + rule + group key within `windowMs`. */
+  hold(alert: NewHeldAlert, windowMs: number): T.HeldAlert;
+  listHeld(query?: HeldAlertQuery): { total: number; alerts: T.HeldAlert[] };
+  /** Alerts of a rule last seen at or after `since`, newest first, at most `limit`. */
+  alertsOfRule(ruleId: string, since: number, limit: number): RuleAlertRef[];
 }

@@ -45,11 +45,16 @@ const splunk = (token: string): Record<string, string> => ({ Authorization: `Spl
 const admin = { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' };
 
 interface Row { id: number; profile: string; core: string; raw: string; original_text: string | null; host_name: string | null }
+/** Every stored event row, read straight from the day partitions the store's catalog lists. */
+function allRows(): Row[] {
+  const tables = (db.prepare('SELECT name FROM partitions ORDER BY min_id').all() as { name: string }[]).map((p) => p.name);
+  return tables.flatMap((t) => db.prepare(`SELECT id, profile, core, raw, original_text, host_name FROM "${t}" ORDER BY id`).all() as Row[]);
+}
 function rowsAfter(id: number): Row[] {
-  return db.prepare('SELECT id, profile, core, raw, original_text, host_name FROM events WHERE id > ? ORDER BY id').all(id) as Row[];
+  return allRows().filter((r) => r.id > id);
 }
 function lastId(): number {
-  return (db.prepare('SELECT coalesce(max(id), 0) AS n FROM events').get() as { n: number }).n;
+  return allRows().reduce((n, r) => Math.max(n, r.id), 0);
 }
 
 before(async () => {

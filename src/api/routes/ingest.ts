@@ -33,6 +33,15 @@ export async function submitOr429(sink: IngestSink, ctx: RequestContext, inputs:
   }
 }
 
+/** `Idempotency-Key` (or `X-Vigil-Batch-Id`): a client's id for the whole body, so a retried body lands once. */
+function idempotencyKey(ctx: RequestContext): string | undefined {
+  const raw = ctx.req.headers['idempotency-key'] ?? ctx.req.headers['x-vigil-batch-id'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || value === '') return undefined;
+  if (value.length > 200) throw new HttpError(400, 'api.param', 'Idempotency-Key must be at most 200 characters');
+  return value;
+}
+
 function json(value: EventObject): ProfileInput {
   return { kind: 'json', value };
 }
@@ -47,7 +56,13 @@ export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): Ro
     for (const item of items) {
       if (item.ok) { values.push(json(item.value as EventObject)); lines.push(item.line); } else errors.push({ line: item.line, message: item.error.message });
     }
-    const outcomes = values.length ? await submitOr429(sink, ctx, values, sourceInfo(ctx, 'http', receivedAt)) : [];
+    const info = sourceInfo(ctx, 'http', receivedAt);
+    const batchId = idempotencyKey(ctx);
+    if (batchId !== undefined) {
+      info.dedupKeys = lines.map((line) => `${batchId}:${line}`);
+      info.dedupScope = `http:${ctx.principal?.name ?? ''}`;
+    }
+    const outcomes = values.length ? await submitOr429(sink, ctx, values, info) : [];
     let accepted = 0;
     outcomes.forEach((o, i) => {
       if (o.ok) accepted += o.ids.length;
@@ -73,9 +88,14 @@ export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): Ro
       throw err;
     }
     const toStore = items.filter((it) => !it.error && (it.action === 'index' || it.action === 'create') && it.source);
-    const outcomes = toStore.length
-      ? await submitOr429(sink, ctx, toStore.map((it) => json(it.source!)), sourceInfo(ctx, 'bulk', receivedAt))
-      : [];
+    const info = sourceInfo(ctx, 'bulk', receivedAt);
+    // Documents with an `_id` land once per index, as in Elasticsearch: a shipper's retry after a lost
+    // answer (or our crash) does not store them twice.
+    if (toStore.some((it) => it.id !== undefined)) {
+      info.dedupKeys = toStore.map((it) => (it.id === undefined ? undefined : `${it.index}\u0000${it.id}`));
+      info.dedupScope = `bulk:${ctx.principal?.name ?? ''}`;
+    }
+    const outcomes = toStore.length ? await submitOr429(sink, ctx, toStore.map((it) => json(it.source!)), info) : [];
     const byItem = new Map(toStore.map((it, i) => [it, outcomes[i]!]));
     const results: BulkItemResult[] = items.map((it) => {
       const outcome = byItem.get(it);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { ConfigSchema, SyslogListenerSchema, loadConfig, type VigilConfig } from '../../app/config.js';
+import { ConfigSchema, SyslogListenerSchema, durationMs, loadConfig, slaOptions, type VigilConfig } from '../../app/config.js';
 
 function port(text: string): number {
   const n = Number(text);
@@ -47,7 +47,13 @@ export function registerServeCommands(program: Command): void {
       const vigil = await startVigil({
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,
-        ticketing: config.ticketing, ...(flags.config ? { configFile: flags.config } : {}),
+        retention: {
+          ...(config.retention.maxAgeDays === undefined ? {} : { maxAgeDays: config.retention.maxAgeDays }),
+          ...(config.retention.maxSizeMB === undefined ? {} : { maxSizeMB: config.retention.maxSizeMB }),
+          checkEveryMs: durationMs(config.retention.checkEvery),
+        },
+        detection: { groupWindowMs: durationMs(config.detection.groupWindow) },
+        ticketing: config.ticketing, sla: slaOptions(config.sla), ...(flags.config ? { configFile: flags.config } : {}),
         ingest: { maxQueuedEvents: config.ingest.maxQueueEvents, maxQueuedBytes: config.ingest.maxQueueBytes },
         ...(flags.secureCookies ? { secureCookies: true } : {}),
       });

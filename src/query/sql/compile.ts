@@ -4,7 +4,7 @@ import { resolveLimits, type QueryLimits } from '../limits.js';
 import { parseQuery } from '../parser.js';
 import { BUCKET_COLUMN, planQuery, type AggregateStep, type QueryPlan } from '../plan.js';
 import { DEFAULT_LOOKBACK_MS, type TimeRange } from '../time.js';
-import type { SqlDialect } from './dialect.js';
+import type { FullTextIndex, SqlDialect } from './dialect.js';
 import { join, param, raw, render, sql, type Sql, type SqlValue } from './fragment.js';
 import { compilePredicate, type PredicateContext } from './predicate.js';
 import { eventsRelation, rowsRelation, type OrderKey, type Relation, type RowColumn } from './relation.js';
@@ -23,6 +23,19 @@ export interface CompileOptions {
   limits?: Partial<QueryLimits>;
   /** Render values as literals instead of parameters; forced on for dialects without parameters. */
   inline?: boolean;
+  /**
+   * Tables holding the events, e.g. a store's day partitions, read instead of `schema.table` and
+   * `schema.fullText`. Each has the layout of `schema.table` and its own full-text index; keys are
+   * unique across them. Filters (with the time range) run inside each table; every later step runs
+   * over their union, so the result is the one a single table holding all these rows would give.
+   */
+  sources?: readonly EventSource[];
+}
+
+/** One table of events with its own full-text index (rowid = the event key). */
+export interface EventSource {
+  table: string;
+  fullText: FullTextIndex | null;
 }
 
 export interface CompiledQuery {
@@ -31,13 +44,25 @@ export interface CompiledQuery {
   /** `events`: rows are whole stored events (`SELECT *`); `rows`: the named `columns`. */
   kind: 'events' | 'rows';
   columns?: string[];
+  /** The time range applied, so a partitioned store can pick the tables it touches. */
+  range: TimeRange;
+  /** The same query compiled over other event tables (`CompileOptions.sources`). */
+  over(sources: readonly EventSource[]): { sql: string; params: SqlValue[] };
 }
+
+/** A WHERE condition; conditions of the first layer are compiled once per source (its own FTS table). */
+type Condition = (fullText: FullTextIndex | null) => Sql;
+
+// SQLite refuses compound SELECTs of more than 500 terms; larger unions are nested in chunks.
+const MAX_UNION_TERMS = 400;
 
 /** One SELECT. Steps fill it in; a step that cannot follow what is already there wraps it in a subquery. */
 interface Layer {
   input: Relation;
   from: Sql;
-  where: Sql[];
+  where: Condition[];
+  /** Only on the first layer when compiling over `options.sources`. */
+  sources: readonly EventSource[] | null;
   aggregate: { step: AggregateStep; columns: RowColumn[] } | null;
   order: OrderKey[] | null;
   limit: number | null;
@@ -63,7 +88,18 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
   if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.from > range.to) {
     throw queryError(QueryErrorCode.time, 'the time range must be finite and start before it ends');
   }
-  const ctx = (relation: Relation): PredicateContext => ({ relation, dialect, fullText: schema.fullText, now });
+  const sources = options.sources ?? null;
+  if (sources) {
+    if (sources.length === 0) throw queryError(QueryErrorCode.schema, 'a query needs at least one event table');
+    for (const s of sources) validateSchema({ ...schema, table: s.table, fullText: s.fullText });
+  }
+  const ctx = (relation: Relation, fullText: FullTextIndex | null = schema.fullText): PredicateContext =>
+    ({ relation, dialect, fullText, now });
+  const condition = (expr: Parameters<typeof compilePredicate>[0], relation: Relation): Condition => {
+    // Compile once now so errors surface even when there is no source to render for.
+    const compiled = compilePredicate(expr, ctx(relation));
+    return (fullText) => (fullText === schema.fullText ? compiled : compilePredicate(expr, ctx(relation, fullText)));
+  };
   let aliases = 0;
 
   const events = eventsRelation(schema, dialect, schema.table);
@@ -71,12 +107,13 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
   let layer: Layer = {
     input: events,
     from: raw(dialect.quoteIdentifier(schema.table)),
-    where: [sql`${time} >= ${param(range.from)}`, sql`${time} < ${param(range.to)}`],
+    where: [() => sql`${time} >= ${param(range.from)}`, () => sql`${time} < ${param(range.to)}`],
+    sources,
     aggregate: null,
     order: null,
     limit: null,
   };
-  if (plan.filter) layer.where.push(compilePredicate(plan.filter, ctx(events)));
+  if (plan.filter) layer.where.push(condition(plan.filter, events));
 
   const wrap = (inner: Layer): Layer => {
     const alias = `q${++aliases}`;
@@ -87,6 +124,7 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
       input,
       from: sql`(${renderLayer(inner, null, false)}) AS ${raw(dialect.quoteIdentifier(alias))}`,
       where: [],
+      sources: null,
       aggregate: null,
       // Order survives wrapping only where the outer query repeats it; an aggregate's default is re-derived.
       order: inner.aggregate ? null : inner.order,
@@ -110,10 +148,35 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
     } else {
       select = raw('*');
     }
-    let out = sql`SELECT ${select} FROM ${l.from}`;
-    if (l.where.length) out = sql`${out} WHERE ${join(l.where, ' AND ')}`;
+    const ordered = !l.aggregate && (final || l.limit !== null);
+    const where = (fullText: FullTextIndex | null): Sql | null =>
+      l.where.length ? join(l.where.map((c) => c(fullText)), ' AND ') : null;
+    let from = l.from;
+    let conditions = where(schema.fullText);
+    if (l.sources) {
+      const alias = raw(dialect.quoteIdentifier(schema.table));
+      const tableOf = (s: EventSource): Sql => sql`${raw(dialect.quoteIdentifier(s.table))} AS ${alias}`;
+      if (l.sources.length === 1) {
+        from = tableOf(l.sources[0]!);
+        conditions = where(l.sources[0]!.fullText);
+      } else {
+        // Filters run inside each table (on its indexes and FTS); a limited, ordered layer also takes only
+        // its first rows from each, since the first N of the union are among them.
+        const branches = l.sources.map((s) => {
+          const w = where(s.fullText);
+          let branch = sql`SELECT * FROM ${tableOf(s)}`;
+          if (w) branch = sql`${branch} WHERE ${w}`;
+          if (ordered && l.limit !== null) branch = sql`SELECT * FROM (${branch} ORDER BY ${l.input.orderBy(l.order ?? [])} LIMIT ${param(l.limit)})`;
+          return branch;
+        });
+        from = sql`(${unionAll(branches)}) AS ${alias}`;
+        conditions = null;
+      }
+    }
+    let out = sql`SELECT ${select} FROM ${from}`;
+    if (conditions) out = sql`${out} WHERE ${conditions}`;
     if (groupBy) out = sql`${out} GROUP BY ${groupBy}`;
-    if (!l.aggregate && (final || l.limit !== null)) out = sql`${out} ORDER BY ${l.input.orderBy(l.order ?? [])}`;
+    if (ordered) out = sql`${out} ORDER BY ${l.input.orderBy(l.order ?? [])}`;
     if (l.limit !== null) out = sql`${out} LIMIT ${param(l.limit)}`;
     return out;
   };
@@ -122,7 +185,7 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
     switch (step.op) {
       case 'filter':
         if (layer.limit !== null || layer.aggregate) layer = wrap(layer);
-        layer.where.push(compilePredicate(step.expr, ctx(layer.input)));
+        layer.where.push(condition(step.expr, layer.input));
         break;
       case 'aggregate':
         if (layer.limit !== null || layer.aggregate) layer = wrap(layer);
@@ -146,9 +209,22 @@ export function compileQuery(plan: QueryPlan, options: CompileOptions = {}): Com
 
   const inline = options.inline === true || !dialect.supportsParameters;
   const { sql: text, params } = render(renderLayer(layer, plan.projection, true), dialect, inline);
+  const over = (list: readonly EventSource[]): { sql: string; params: SqlValue[] } => {
+    const { sql: s, params: p } = compileQuery(plan, { ...options, range, now, sources: list });
+    return { sql: s, params: p };
+  };
   return plan.kind === 'rows' && plan.columns
-    ? { sql: text, params, kind: 'rows', columns: [...plan.columns] }
-    : { sql: text, params, kind: 'events' };
+    ? { sql: text, params, kind: 'rows', columns: [...plan.columns], range, over }
+    : { sql: text, params, kind: 'events', range, over };
+}
+
+function unionAll(branches: readonly Sql[]): Sql {
+  if (branches.length <= MAX_UNION_TERMS) return join(branches, ' UNION ALL ');
+  const chunks: Sql[] = [];
+  for (let i = 0; i < branches.length; i += MAX_UNION_TERMS) {
+    chunks.push(sql`SELECT * FROM (${unionAll(branches.slice(i, i + MAX_UNION_TERMS))})`);
+  }
+  return unionAll(chunks);
 }
 
 function groupExpressions(input: Relation, step: AggregateStep, dialect: SqlDialect): { name: string; sql: Sql }[] {

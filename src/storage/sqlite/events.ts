@@ -1,12 +1,13 @@
 import type Database from 'better-sqlite3';
+import { VigilError } from '../../core/errors.js';
 import type { LogSource } from '../../core/event.js';
 import type { EcsCore } from '../../formats/profiles/types.js';
-import type { CompiledQuery } from '../../query/sql/compile.js';
+import type { CompiledQuery, EventSource } from '../../query/sql/compile.js';
 import type { TimeRange } from '../../query/time.js';
-import type { EventStore, NewEvent, ScanOptions, SearchResult, StoredEvent } from '../ports.js';
-
-const DEFAULT_SCAN_BATCH = 1000;
-const MAX_SCAN_BATCH = 10_000;
+import type {
+  AppendResult, EventStore, NewEvent, PartitionInfo, RetentionPolicy, RetentionReport, ScanOptions, SearchResult, StoredEvent,
+} from '../ports.js';
+import { Catalog, dayName, DAY_MS, LEGACY_SOURCE, type Partition } from './partitions.js';
 
 interface EventRow {
   id: number;
@@ -23,6 +24,14 @@ const COLUMNS: ReadonlyArray<[keyof EcsCore, string]> = [
   ['host.name', 'host_name'], ['user.name', 'user_name'], ['source.ip', 'source_ip'],
   ['destination.ip', 'destination_ip'], ['process.command_line', 'process_command_line'], ['message', 'message'],
 ];
+const INSERT_COLUMNS = ['id', 'ts', 'ingested', ...COLUMNS.map(([, c]) => c), 'logsource', 'profile', 'core', 'original_text', 'raw'];
+const STORED_COLUMNS = 'id, ts, ingested, logsource, profile, core, raw';
+
+const MAX_DEDUP_SOURCE = 256;
+const MAX_DEDUP_ID = 1024;
+const MAX_SCAN_BATCH = 10_000;
+// Pages freed per incremental_vacuum step: each step is its own short write, so writers interleave.
+const VACUUM_STEP_PAGES = 4096;
 
 /** Epoch ms of the event's `@timestamp`, or `fallback` when it has none or it does not parse. */
 export function eventTime(core: EcsCore, fallback: number): number {
@@ -50,82 +59,249 @@ function text(v: unknown): string | null {
   return typeof v === 'string' ? v : String(v);
 }
 
+interface PartitionStatements {
+  insert: Database.Statement;
+  fts: Database.Statement;
+}
+
+/**
+ * Events in day partitions (by day of receipt; see partitions.ts) of one SQLite database, so that a
+ * batch, its catalog update and its dedup keys commit in one transaction. Safe to use from several
+ * connections (processes or worker threads) on the same file: writes take the lock up front
+ * (BEGIN IMMEDIATE) and read the catalog inside their transaction.
+ */
 export class SqliteEventStore implements EventStore {
-  private readonly insertEvent: Database.Statement;
-  private readonly insertFts: Database.Statement;
-  private readonly selectOne: Database.Statement;
-  private readonly selectPage: Database.Statement;
-  private readonly selectIdBounds: Database.Statement;
-  private readonly appendAll: (events: readonly NewEvent[], now: number) => number[];
+  private readonly catalog: Catalog;
+  private readonly statements = new Map<string, PartitionStatements>();
+  private readonly dedupGet: Database.Statement;
+  private readonly dedupPut: Database.Statement;
+  private readonly appendTx: (events: readonly NewEvent[], now: number) => AppendResult;
 
   constructor(private readonly db: Database.Database) {
-    const cols = COLUMNS.map(([, c]) => c);
-    this.insertEvent = db.prepare(
-      `INSERT INTO events (ts, ingested, ${cols.join(', ')}, logsource, profile, core, original_text, raw)
-       VALUES (?, ?, ${cols.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)`,
-    );
-    this.insertFts = db.prepare('INSERT INTO events_fts (rowid, message) VALUES (?, ?)');
-    this.selectOne = db.prepare('SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id = ?');
-    // `+ts` keeps SQLite on the rowid range: with the ts index it would sort the whole range per page.
-    this.selectPage = db.prepare(
-      'SELECT id, ts, ingested, logsource, profile, core, raw FROM events WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?',
-    );
-    this.selectIdBounds = db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM events WHERE ts >= ? AND ts < ?');
-    this.appendAll = db.transaction((events: readonly NewEvent[], now: number): number[] => {
-      const ids: number[] = [];
-      for (const e of events) {
-        const values = COLUMNS.map(([k]) => text(e.core[k]));
-        const info = this.insertEvent.run(
-          eventTime(e.core, now), now, ...values, JSON.stringify(e.logsource), e.profile,
-          JSON.stringify(e.core), e.originalText ?? null, JSON.stringify(e.original),
-        );
-        const id = Number(info.lastInsertRowid);
-        this.insertFts.run(id, fullText(e));
-        ids.push(id);
-      }
-      return ids;
-    });
+    this.catalog = new Catalog(db);
+    this.dedupGet = db.prepare('SELECT event_id FROM dedup WHERE source = ? AND key = ? AND seq = ?').pluck();
+    this.dedupPut = db.prepare('INSERT INTO dedup (source, key, seq, event_id) VALUES (?, ?, ?, ?)');
+    const tx = db.transaction((events: readonly NewEvent[], now: number) => this.write(events, now));
+    this.appendTx = (events, now) => tx.immediate(events, now);
   }
 
   append(events: readonly NewEvent[], now: number = Date.now()): number[] {
-    if (events.length === 0) return [];
-    return this.appendAll(events, now);
+    return this.appendBatch(events, now).ids;
+  }
+
+  appendBatch(events: readonly NewEvent[], now: number = Date.now()): AppendResult {
+    if (events.length === 0) return { ids: [], duplicates: [] };
+    if (!Number.isFinite(now)) throw new VigilError('storage.append', 'the ingest time must be a finite number of epoch ms');
+    events.forEach((e, i) => {
+      if (!e.dedup) return;
+      const { source, id } = e.dedup;
+      if (typeof source !== 'string' || typeof id !== 'string' || source.length > MAX_DEDUP_SOURCE || id.length === 0 || id.length > MAX_DEDUP_ID) {
+        throw new VigilError('storage.dedup', `event ${i} of the batch: a dedup key needs a source of at most ${MAX_DEDUP_SOURCE} and an id of 1 to ${MAX_DEDUP_ID} characters`, { field: 'dedup' });
+      }
+    });
+    return this.appendTx(events, now);
+  }
+
+  private write(events: readonly NewEvent[], now: number): AppendResult {
+    const ids = new Array<number>(events.length);
+    const duplicates: number[] = [];
+    const fresh: number[] = [];
+    const seqs = new Map<string, number>();
+    const seqOf: number[] = [];
+    events.forEach((e, i) => {
+      if (e.dedup) {
+        const k = `${e.dedup.source}\u0000${e.dedup.id}`;
+        const seq = seqs.get(k) ?? 0;
+        seqs.set(k, seq + 1);
+        seqOf[i] = seq;
+        const known = this.dedupGet.get(e.dedup.source, e.dedup.id, seq) as number | undefined;
+        if (known !== undefined) {
+          ids[i] = known;
+          duplicates.push(i);
+          return;
+        }
+      }
+      fresh.push(i);
+    });
+    if (fresh.length === 0) return { ids, duplicates };
+
+    let next = this.catalog.nextId();
+    const partition = this.catalog.forAppend(Math.floor(now / DAY_MS));
+    const st = this.statementsFor(partition);
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    let bytes = 0;
+    const firstId = next;
+    for (const i of fresh) {
+      const e = events[i]!;
+      const id = next++;
+      const ts = eventTime(e.core, now);
+      if (ts < minTs) minTs = ts;
+      if (ts > maxTs) maxTs = ts;
+      const core = JSON.stringify(e.core);
+      const raw = JSON.stringify(e.original);
+      const logsource = JSON.stringify(e.logsource);
+      const original = e.originalText ?? null;
+      st.insert.run(
+        id, ts, now,
+        text(e.core['event.code']), text(e.core['event.provider']), text(e.core['event.dataset']),
+        text(e.core['host.name']), text(e.core['user.name']), text(e.core['source.ip']),
+        text(e.core['destination.ip']), text(e.core['process.command_line']), text(e.core.message),
+        logsource, e.profile, core, original, raw,
+      );
+      const words = fullText(e);
+      st.fts.run(id, words);
+      bytes += core.length + raw.length + logsource.length + (original?.length ?? 0) + words.length + 64;
+      ids[i] = id;
+      if (e.dedup) this.dedupPut.run(e.dedup.source, e.dedup.id, seqOf[i], id);
+    }
+    this.catalog.record(partition, firstId, next - 1, minTs, maxTs, fresh.length, bytes);
+    this.catalog.setNextId(next);
+    return { ids, duplicates };
+  }
+
+  private statementsFor(p: Partition): PartitionStatements {
+    let st = this.statements.get(p.name);
+    if (!st) {
+      st = {
+        insert: this.db.prepare(`INSERT INTO "${p.name}" (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
+        fts: this.db.prepare(`INSERT INTO "${p.fts}" (rowid, message) VALUES (?, ?)`),
+      };
+      this.statements.set(p.name, st);
+    }
+    return st;
   }
 
   getEvent(id: number): StoredEvent | undefined {
-    const row = this.selectOne.get(id) as EventRow | undefined;
+    if (!Number.isSafeInteger(id)) return undefined;
+    const p = this.catalog.holding(id);
+    if (!p) return undefined;
+    const row = this.db.prepare(`SELECT ${STORED_COLUMNS} FROM "${p.name}" WHERE id = ?`).get(id) as EventRow | undefined;
     return row ? toStored(row) : undefined;
   }
 
+  /** An event's time (epoch ms) by id, without reading or parsing its JSON. */
+  eventTime(id: number): number | undefined {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const p = this.catalog.holding(id);
+    if (!p) return undefined;
+    const row = this.db.prepare(`SELECT ts FROM "${p.name}" WHERE id = ?`).get(id) as { ts: number } | undefined;
+    return row?.ts;
+  }
+
   search(query: CompiledQuery): SearchResult {
-    const rows = this.db.prepare(query.sql).all(...query.params) as Record<string, unknown>[];
+    const sources: EventSource[] = this.catalog.overlapping(query.range).map((p) => ({ table: p.name, fullText: { table: p.fts } }));
+    // No partition in range: the (empty or pre-partition) legacy table gives the right empty answer
+    // (`stats count()` is one row of 0, not no rows).
+    const compiled = query.over(sources.length ? sources : [LEGACY_SOURCE]);
+    const rows = this.db.prepare(compiled.sql).all(...compiled.params) as Record<string, unknown>[];
     if (query.kind === 'rows') return { kind: 'rows', columns: query.columns ?? [], rows };
     return { kind: 'events', events: rows.map((r) => toStored(r as unknown as EventRow)) };
   }
 
-  /**
-   * Keyset paging on id between the range's first and last id (read once from the ts index): every
-   * batch is its own short statement, so no read stays open across the caller's awaits and ingest keeps
-   * writing meanwhile. Events appended after the scan started are not part of it.
-   */
   *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
-    const size = scanBatchSize(options);
-    const bounds = this.selectIdBounds.get(range.from, range.to) as { lo: number | null; hi: number | null };
-    if (bounds.lo === null || bounds.hi === null) return;
-    let after = bounds.lo - 1;
+    const size = Math.min(Math.max(Math.trunc(options.batchSize ?? 1000), 1), MAX_SCAN_BATCH);
+    // Events appended after the scan starts are not part of it.
+    const last = this.catalog.nextId() - 1;
+    let after = 0;
     for (;;) {
-      const rows = this.selectPage.all(after, bounds.hi, range.from, range.to, size) as EventRow[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.id;
-      yield rows.map(toStored);
-      if (rows.length < size) return;
+      // The catalog is read again for every page: partitions may be dropped between batches.
+      const p = this.catalog.overlapping(range).find((x) => x.maxId > after && x.minId <= last);
+      if (!p) return;
+      let rows: EventRow[];
+      try {
+        // `+ts` keeps SQLite on the rowid range; with the ts index it would sort the whole range per page.
+        rows = this.db.prepare(`SELECT ${STORED_COLUMNS} FROM "${p.name}" WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?`)
+          .all(after, last, range.from, range.to, size) as EventRow[];
+      } catch (err) {
+        if (/no such table/.test((err as Error).message)) continue; // dropped by another connection meanwhile
+        throw err;
+      }
+      // A short page ends this partition (up to `last`).
+      after = rows.length === size ? rows[rows.length - 1]!.id : Math.min(p.maxId, last);
+      if (rows.length) yield rows.map(toStored);
+      if (after >= last) return;
     }
+  }
+
+  applyRetention(policy: RetentionPolicy, now: number = Date.now()): RetentionReport {
+    const { maxAgeDays, maxSizeMB } = policy;
+    if (maxAgeDays !== undefined && !(Number.isFinite(maxAgeDays) && maxAgeDays >= 1)) {
+      throw new VigilError('storage.retention', `retention maxAgeDays must be a number of days >= 1, got ${String(maxAgeDays)}`, { field: 'maxAgeDays' });
+    }
+    if (maxSizeMB !== undefined && !(Number.isFinite(maxSizeMB) && maxSizeMB > 0)) {
+      throw new VigilError('storage.retention', `retention maxSizeMB must be a positive number, got ${String(maxSizeMB)}`, { field: 'maxSizeMB' });
+    }
+    const report: RetentionReport = { dropped: [], usedBytesBefore: this.usedBytes(), usedBytesAfter: 0, overSizeLimit: false, warnings: [] };
+    if (maxAgeDays !== undefined) {
+      // A partition goes when its newest possible receipt time (end of its day) is older than the limit.
+      const cutoff = now - maxAgeDays * DAY_MS;
+      for (const p of this.catalog.list()) {
+        if ((p.day + 1) * DAY_MS > cutoff) break;
+        if (this.drop(p)) report.dropped.push({ day: dayName(p.day), rows: p.rows, reason: 'age' });
+      }
+    }
+    if (maxSizeMB !== undefined) {
+      const limit = maxSizeMB * 1024 * 1024;
+      while (this.usedBytes() > limit) {
+        const all = this.catalog.list();
+        if (all.length <= 1) {
+          report.overSizeLimit = true;
+          const current = all[0];
+          report.warnings.push(`retention: the store uses ${mb(this.usedBytes())} MB, over its ${maxSizeMB} MB limit, and only the partition being written${current ? ` (${dayName(current.day)}, ${current.rows} events)` : ''} is left; it is not dropped for size`);
+          break;
+        }
+        const p = all[0]!;
+        if (this.drop(p)) report.dropped.push({ day: dayName(p.day), rows: p.rows, reason: 'size' });
+      }
+    }
+    if (policy.returnSpace !== false) this.vacuum();
+    report.usedBytesAfter = this.usedBytes();
+    return report;
+  }
+
+  /** Drops one partition with its FTS index and dedup keys, in one transaction; its pages go to the free list. */
+  private drop(p: Partition): boolean {
+    const done = this.db.transaction(() => {
+      // Re-read inside the write lock: another connection may have dropped it or written to it since.
+      const current = this.catalog.get(p.day);
+      if (!current) return false;
+      this.catalog.remove(current);
+      this.db.prepare('DELETE FROM dedup WHERE event_id BETWEEN ? AND ?').run(current.minId, current.maxId);
+      return true;
+    }).immediate();
+    this.statements.delete(p.name);
+    return done;
+  }
+
+  /** Returns freed pages to the file system in short steps (auto_vacuum = INCREMENTAL). */
+  private vacuum(): void {
+    if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) return;
+    for (let i = 0; i < 100_000; i++) {
+      this.db.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
+      if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) break;
+    }
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Not in WAL mode (in-memory stores): nothing to checkpoint.
+    }
+  }
+
+  private usedBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return (pages - free) * size;
+  }
+
+  partitions(): PartitionInfo[] {
+    return this.catalog.list().map((p) => ({ day: dayName(p.day), rows: p.rows, minId: p.minId, maxId: p.maxId, minTs: p.minTs, maxTs: p.maxTs }));
   }
 }
 
-function scanBatchSize(options: ScanOptions): number {
-  const n = options.batchSize ?? DEFAULT_SCAN_BATCH;
-  return Number.isInteger(n) && n >= 1 ? Math.min(n, MAX_SCAN_BATCH) : DEFAULT_SCAN_BATCH;
+function mb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }
 
 function toStored(row: EventRow): StoredEvent {

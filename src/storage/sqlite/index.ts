@@ -12,7 +12,10 @@ import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
-import { DDL, SCHEMA_VERSION, migrateAlerts } from './schema.js';
+import { Catalog } from './partitions.js';
+import { SqliteTuningStore, TUNING_DDL } from './tuning.js';
+import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts, migrateTriage } from './schema.js';
+import { SqliteSocMetricsStore } from './soc.js';
 
 export { SqliteAlertStore } from './alerts.js';
 export { SqliteCaseStore } from './cases.js';
@@ -22,6 +25,7 @@ export { SqliteTokenStore } from './tokens.js';
 export { SqliteUserStore } from './users.js';
 export { SqliteSessionStore } from './sessions.js';
 export { SqliteAuditStore } from './audit.js';
+export { SqliteTuningStore } from './tuning.js';
 
 export const DB_FILE = 'vigil.db';
 
@@ -31,9 +35,12 @@ export function openSqliteStores(dir: string): Stores {
   try {
     if (dir === ':memory:') {
       db = new Database(':memory:');
+      db.pragma('auto_vacuum = INCREMENTAL');
     } else {
       mkdirSync(dir, { recursive: true });
       db = new Database(join(dir, DB_FILE));
+      // Only takes effect on a new file, and only before WAL mode writes the first page.
+      db.pragma('auto_vacuum = INCREMENTAL');
       db.pragma('journal_mode = WAL');
     }
   } catch (err) {
@@ -41,24 +48,70 @@ export function openSqliteStores(dir: string): Stores {
   }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Other connections (a second process, a worker thread) may hold the write lock for a batch.
+  db.pragma('busy_timeout = 10000');
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     db.close();
     throw new VigilError('storage.version', `data folder schema v${version} is newer than this Vigil (v${SCHEMA_VERSION})`, { file: dir });
   }
-  migrateAlerts(db);
-  db.exec(DDL);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const backfill = migrate(db, version);
+  db.exec(TUNING_DDL);
+  const events = new SqliteEventStore(db);
+  if (backfill) backfillAlertEventTimes(db, events);
   return {
-    events: new SqliteEventStore(db),
-    alerts: new SqliteAlertStore(db),
+    events,
+    alerts: new SqliteAlertStore(db, (id) => events.eventTime(id)),
     tokens: new SqliteTokenStore(db),
     cases: new SqliteCaseStore(db),
+    deliveries: new SqliteDeliveryStore(db),
     users: new SqliteUserStore(db),
     sessions: new SqliteSessionStore(db),
     audit: new SqliteAuditStore(db),
-    deliveries: new SqliteDeliveryStore(db),
+    tuning: new SqliteTuningStore(db),
+    soc: new SqliteSocMetricsStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => db.close(),
   };
+}
+
+/**
+ * Creates or upgrades the schema. Dropped partitions give their pages back to the file system only
+ * with auto_vacuum = INCREMENTAL, which SQLite lets a database take only while it has no tables or
+ * through one full VACUUM (done once here for a v1 store).
+ */
+function migrate(db: Database.Database, version: number): boolean {
+  if (version < SCHEMA_VERSION && (db.pragma('auto_vacuum', { simple: true }) as number) !== 2) {
+    db.pragma('auto_vacuum = INCREMENTAL');
+    if (version > 0) db.exec('VACUUM');
+  }
+  migrateAlerts(db);
+  const backfill = migrateTriage(db);
+  db.transaction(() => {
+    db.exec(DDL);
+    db.exec(STORE_DDL);
+    // Read again under the write lock: another process may have upgraded the store meanwhile.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    // v2 stores made before the partitions existed hold their events in the v1 table too.
+    if (current < SCHEMA_VERSION && new Catalog(db).list().length === 0) new Catalog(db).adoptLegacy();
+    if (current !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+  return backfill;
+}
+
+/** Alerts made before v4 get their first event's time (for MTTD), read through the partition catalog. */
+function backfillAlertEventTimes(db: Database.Database, events: SqliteEventStore): void {
+  const page = db.prepare('SELECT id, event_id FROM alerts WHERE event_ts IS NULL AND id > ? ORDER BY id LIMIT 1000');
+  const set = db.prepare('UPDATE alerts SET event_ts = ? WHERE id = ?');
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { id: number; event_id: number }[];
+    if (rows.length === 0) return;
+    db.transaction(() => {
+      for (const r of rows) {
+        const ts = events.eventTime(r.event_id);
+        if (ts !== undefined) set.run(ts, r.id);
+      }
+    })();
+    after = rows[rows.length - 1]!.id;
+  }
 }
