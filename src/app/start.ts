@@ -16,7 +16,7 @@ import type { AuditLog } from '../audit/log.js';
 import { SYSTEM_ACTOR } from '../audit/log.js';
 import type { Identity, SessionOptions } from '../identity/index.js';
 import type { RetrohuntLimits } from '../detect/retrohunt.js';
-import { loadRules } from '../sigma/loader/load.js';
+import { loadRulesCached } from '../sigma/loader/cache.js';
 import type { RetentionPolicy, Stores } from '../storage/ports.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { IngestPipeline, type PipelineOptions } from '../ingest/pipeline.js';
@@ -172,7 +172,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   let ruleReport: LoadReport;
   // The worker compiles its rules while this thread reads the catalog (rule list, retrohunt) in parallel.
   const started = detection.start();
-  let catalog = loadRules(rulePaths).rules;
+  let catalog = loadRulesCached(rulePaths).rules;
   try {
     ruleReport = await started;
   } catch (err) {
@@ -184,7 +184,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   for (const e of ruleReport.errors.slice(0, 20)) log(`vigil: rule error: ${e.file ?? ''}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`);
   const reloadRules = async (): Promise<LoadReport> => {
     const report = await detection.reload(rulePaths);
-    if (report.applied) catalog = loadRules(rulePaths).rules;
+    if (report.applied) catalog = loadRulesCached(rulePaths).rules;
     metrics.setRulesLoaded(detection.report?.loaded ?? 0);
     log(`vigil: rules reloaded: ${report.loaded} rules, ${report.errors.length} errors${report.applied ? '' : ' (not applied: the previous rules stay)'}`);
     return report;

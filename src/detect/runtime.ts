@@ -10,7 +10,7 @@ import type { CorrelationAlert } from '../sigma/correlation/types.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import type { RuleMatch } from '../sigma/engine/types.js';
 import { eventTimeMs } from '../sigma/event-time.js';
-import { loadRules } from '../sigma/loader/load.js';
+import { loadRulesCached } from '../sigma/loader/cache.js';
 import type { AnyRule } from '../sigma/model/types.js';
 import { MAX_ALERT_EVENTS } from '../storage/ports.js';
 import type { DetectedAlert, LoadReport, RuleLoadError, RuntimeOptions, StageEvent } from './types.js';
@@ -55,7 +55,7 @@ export class RuleRuntime {
   }
 
   static load(paths: string[], options: RuntimeOptions = {}): RuleRuntime {
-    const set = loadRules(paths, options.load);
+    const set = loadRulesCached(paths, options.load);
     return new RuleRuntime(set.rules, set.errors, set.files, options);
   }
 

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'bin/vigil.js');
-const vigil = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT });
+// Each test run gets its own parsed-rule cache, so a user's ~/.cache is neither read nor littered.
+const CACHE = mkdtempSync(join(tmpdir(), 'vigil-hunt-cache-'));
+const vigil = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, VIGIL_CACHE_DIR: CACHE } });
 
 const RULES = `title: Whoami
 id: 7fe6d1e5-ffad-4b57-a1d5-d1bd4ae6b1e2
@@ -85,6 +87,39 @@ test('vigil hunt --format jsonl prints rows sorted by time; --min-level, --from 
   assert.equal(late.status, 0, late.stderr);
   assert.equal(late.stdout, '');
   assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 2);
+});
+
+test('vigil hunt gives the same output from the rule cache as from the YAML; --output with many rows warns of nothing', () => {
+  const dir = fixture();
+  const whoami = 'C:\\Windows\\System32\\whoami.exe';
+  // Enough rows for the file stream to fill its buffer many times (each wait for 'drain').
+  const events = Array.from({ length: 3000 }, (_, k) => evtx(`2025-01-02T10:${String(k % 60).padStart(2, '0')}:00Z`, `ws${k % 7}`, { Image: whoami, CommandLine: `whoami odd ${k}` }));
+  writeFileSync(join(dir, 'many.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const cache = mkdtempSync(join(tmpdir(), 'vigil-hunt-cache-'));
+  const run = (...extra: string[]) =>
+    spawnSync(process.execPath, [BIN, 'hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl', ...extra], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, VIGIL_CACHE_DIR: cache }, maxBuffer: 64 << 20 });
+  const yaml = run('--no-rule-cache');
+  assert.equal(yaml.status, 0, yaml.stderr);
+  assert.deepEqual(readdirSync(cache), [], '--no-rule-cache writes no cache');
+  const miss = run();
+  assert.equal(readdirSync(cache).filter((n) => n.endsWith('.bin')).length, 1);
+  const hit = run();
+  assert.equal(miss.stdout, yaml.stdout);
+  assert.equal(hit.stdout, yaml.stdout);
+  assert.equal(yaml.stdout.trim().split('\n').length, 3 + 6000);
+
+  const out = join(dir, 'out.jsonl');
+  const toFile = run('--output', out);
+  assert.equal(toFile.status, 0, toFile.stderr);
+  assert.doesNotMatch(toFile.stderr, /Warning/);
+  assert.equal(readFileSync(out, 'utf8'), yaml.stdout);
+});
+
+test('vigil hunt --output to a path that cannot be written fails clearly', () => {
+  const dir = fixture();
+  const r = vigil('hunt', dir, '--rules', join(dir, 'rules.yml'), '--format', 'jsonl', '--quiet', '--output', join(dir, 'no', 'such', 'dir', 'out.jsonl'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot write .*out\.jsonl: ENOENT/);
 });
 
 test('vigil hunt renders an aligned table', () => {

@@ -1,9 +1,9 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
-import { CorrelationEngine, loadPipeline, type AnyRule, type CorrelationAlert, type RuleMatch, type SigmaRule } from '../../sigma/index.js';
+import { CorrelationEngine, loadPipeline, loadRuleSetBytes, type AnyRule, type CorrelationAlert, type RuleMatch, type SigmaRule } from '../../sigma/index.js';
 import { csvLine } from '../hunt/csv.js';
 import type { FileOutcome } from '../hunt/hunter.js';
 import { runPool } from '../hunt/pool.js';
@@ -30,6 +30,8 @@ interface HuntOptions {
   output?: string;
   quiet?: boolean;
   threads?: string;
+  /** false with --no-rule-cache. */
+  ruleCache: boolean;
 }
 
 /** A match as collected from the workers, with the file it came from. */
@@ -50,15 +52,35 @@ export function registerHuntCommands(program: Command): void {
     .option('--to <time>', 'only detections at or before this ISO 8601 time')
     .option('--format <format>', 'table, csv or jsonl', 'table')
     .option('--output <file>', 'write the timeline to this file instead of stdout')
-    .option('--threads <n>', `worker threads, each hunting whole files (default: the available cores, ${availableParallelism()} here)`)
+    .option('--threads <n>', `threads, each hunting whole files (default: one per ${BYTES_PER_THREAD / 1e6} MB of input, at most the available cores, ${availableParallelism()} here)`)
+    .option('--no-rule-cache', 'parse the rule YAML even when the parsed-rule cache is current (and do not write it)')
     .option('--quiet', 'no progress and no summary on stderr (errors are still reported)')
     .action(async (paths: string[], opts: HuntOptions) => {
       process.exitCode = await hunt(paths, opts);
     });
 }
 
-function parseThreads(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
+/**
+ * Every thread first decodes and compiles all rules (about a second of CPU for the SigmaHQ set),
+ * which a second thread only earns back on this much input (measured in bench/hunt.ts).
+ */
+const BYTES_PER_THREAD = 64e6;
+
+/** The default thread count for these files: 1 for small inputs, more as the input grows. */
+export function threadsFor(files: string[]): number {
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // reported when the file is hunted
+    }
+  }
+  return Math.max(1, Math.min(availableParallelism(), Math.ceil(bytes / BYTES_PER_THREAD)));
+}
+
+function parseThreads(value: string | undefined, files: string[]): number {
+  if (value === undefined) return threadsFor(files);
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new VigilError('input.bad_threads', `--threads: '${value}' is not a whole number from 1 to ${MAX_THREADS}`);
   return n;
@@ -73,8 +95,8 @@ async function hunt(paths: string[], opts: HuntOptions): Promise<number> {
     fromMs: opts.from === undefined ? undefined : parseTime(opts.from, '--from'),
     toMs: opts.to === undefined ? undefined : parseTime(opts.to, '--to'),
   };
-  const threads = parseThreads(opts.threads);
   const files = findLogFiles(paths);
+  const threads = parseThreads(opts.threads, files);
   const rulePaths = rulePathsOf(opts.rules);
   // A bad pipeline name fails here, before any worker starts.
   if (opts.pipeline !== 'auto') loadPipeline(opts.pipeline);
@@ -87,7 +109,10 @@ async function hunt(paths: string[], opts: HuntOptions): Promise<number> {
   let filesDone = 0;
   let stubs: AnyRule[] = [];
   let correlations = new CorrelationEngine([]);
-  const { compileErrors } = await runPool(files, { threads, rules: rulePaths, pipeline: opts.pipeline }, {
+  // Parsed once here (or read from the rule cache) and handed to every worker as bytes.
+  const loaded = loadRuleSetBytes(rulePaths, {}, { enabled: opts.ruleCache });
+  if (loaded.cache.warning && !opts.quiet) process.stderr.write(`vigil: ${loaded.cache.warning}\n`);
+  const { compileErrors } = await runPool(files, { threads, ruleBytes: loaded.bytes, ruleSet: loaded.set, pipeline: opts.pipeline }, {
     ready(count, errors, ruleStubs) {
       if (!opts.quiet) for (const e of errors) process.stderr.write(`rule error: ${e}\n`);
       if (count === 0) throw new VigilError('sigma.no_rules', `no rules loaded from ${rulePaths.join(', ')}`);
@@ -185,10 +210,27 @@ function correlate(collected: Collected[], files: string[], stubs: AnyRule[], co
 
 async function writeRows(rows: TimelineRow[], format: Format, output: string | undefined): Promise<void> {
   const out: Writable = output ? createWriteStream(output) : process.stdout;
+  // One 'error' listener for the whole output (not one per awaited write): it records the failure
+  // and wakes a write waiting for a 'drain' that will not come.
   let failed: Error | undefined;
-  if (output) out.on('error', (err) => { failed = err; });
+  let wake: (() => void) | undefined;
+  out.on('error', (err: Error) => {
+    failed ??= err;
+    wake?.();
+  });
   const colour = !output && !!process.stdout.isTTY;
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((resolve) => { out.once('drain', resolve); out.once('error', () => resolve()); }));
+  const write = async (s: string): Promise<void> => {
+    if (failed || out.write(s)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        wake = undefined;
+        resolve();
+      };
+      wake = done;
+      out.once('drain', done);
+    });
+  };
   if (format === 'table') await write(renderTable(COLUMNS, rows.map(rowCells), { colour, levelColumn: COLUMNS.indexOf('Level') }));
   else if (format === 'csv') {
     await write(csvLine(COLUMNS));
@@ -197,13 +239,12 @@ async function writeRows(rows: TimelineRow[], format: Format, output: string | u
     for (const r of rows) await write(JSON.stringify(rowJson(r)) + '\n');
   }
   if (output) {
-    await new Promise<void>((resolve) => {
-      if (failed) resolve();
-      else {
-        out.once('error', () => resolve());
+    if (!failed) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
         out.end(resolve);
-      }
-    });
+      });
+    }
     if (failed) throw new VigilError('output.unwritable', `cannot write ${output}: ${failed.message}`, { file: output });
   }
 }

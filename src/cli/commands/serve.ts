@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
 import { ConfigSchema, SyslogListenerSchema, durationMs, loadConfig, slaOptions, type VigilConfig } from '../../app/config.js';
-import { startVigil } from '../../app/start.js';
 
 function port(text: string): number {
   const n = Number(text);
@@ -43,6 +42,8 @@ export function registerServeCommands(program: Command): void {
     .option('--rules <dir...>', 'Sigma rule files or folders (default: ../shared/corpora/sigma/rules if present, else rules/)')
     .action(async (flags: ServeFlags) => {
       const config = effectiveConfig(flags);
+      // Loaded when serving only: the server's module graph would slow every other command's start.
+      const { startVigil } = await import('../../app/start.js');
       const vigil = await startVigil({
         dataDir: config.data, port: config.http.port, host: config.http.host, rules: config.rules,
         maxBodyBytes: config.http.maxBodyBytes, syslog: config.syslog,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { VigilError } from '../../core/errors.js';
 import type { EventObject } from '../../core/event.js';
-import { loadRules } from '../../sigma/loader/load.js';
+import { loadRulesCached } from '../../sigma/loader/cache.js';
 import { loadPipeline } from '../../sigma/pipeline/load.js';
 import { SigmaEngine } from '../../sigma/engine/engine.js';
 import { AutoEngine } from '../../sigma/engine/auto.js';
@@ -15,8 +15,11 @@ import { parsePlaceholders } from './rules.js';
 import { CorrelationEngine, type CorrelationAlert } from '../../sigma/correlation/index.js';
 import { eventTimeMs } from '../../sigma/event-time.js';
 
-function loadOrFail(paths: string[], placeholders: Record<string, string[]>) {
-  const set = loadRules(paths, { placeholders });
+const NO_RULE_CACHE = 'parse the rule YAML even when the parsed-rule cache is current (and do not write it)';
+
+function loadOrFail(paths: string[], placeholders: Record<string, string[]>, ruleCache = true) {
+  const set = loadRulesCached(paths, { placeholders }, { enabled: ruleCache });
+  if (set.cache.warning) process.stderr.write(`vigil: ${set.cache.warning}\n`);
   for (const e of set.errors) process.stderr.write(`rule error: ${e.describe()}\n`);
   if (set.rules.length === 0) throw new VigilError('sigma.no_rules', `no rules loaded from ${paths.join(', ')}`);
   return set;
@@ -52,10 +55,11 @@ export function registerSigmaCommands(program: Command): void {
     .option('--source <kind>', 'sample records to read: json (the .json files) or evtx (the .evtx files)', 'json')
     .option('--strict', 'require exactly match_count matches (default: at least, warning on more, like the reference runner)')
     .option('--json', 'print {"cases","passed","failed":[{case,rule,expected,got}],"warnings","skipped"}')
-    .action((opts: { rules: string[]; cases: string; pipeline: string; source: string; strict?: boolean; json?: boolean }) => {
+    .option('--no-rule-cache', NO_RULE_CACHE)
+    .action((opts: { rules: string[]; cases: string; pipeline: string; source: string; strict?: boolean; json?: boolean; ruleCache: boolean }) => {
       if (opts.source !== 'json' && opts.source !== 'evtx') throw new VigilError('input.invalid', `--source must be json or evtx, not '${opts.source}'`);
       if (!existsSync(opts.cases)) throw new VigilError('input.missing', `cases folder '${opts.cases}' does not exist`);
-      const set = loadOrFail(opts.rules, {});
+      const set = loadOrFail(opts.rules, {}, opts.ruleCache);
       const engine = SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline));
       const result = runRegression(engine, opts.cases, opts.source === 'evtx' ? caseEventsFromEvtx : caseEvents, !!opts.strict);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
@@ -76,8 +80,9 @@ export function registerSigmaCommands(program: Command): void {
     .option('--placeholder <name=value>', 'value for an |expand placeholder (repeat for more)', collect, [])
     .option('--include-correlation-only', 'also print matches of rules used only by correlations')
     .argument('<files...>', 'event files')
-    .action((files: string[], opts: { rules: string[]; pipeline: string; placeholder?: string[]; includeCorrelationOnly?: boolean }) => {
-      const set = loadOrFail(opts.rules, parsePlaceholders(opts.placeholder ?? []));
+    .option('--no-rule-cache', NO_RULE_CACHE)
+    .action((files: string[], opts: { rules: string[]; pipeline: string; placeholder?: string[]; includeCorrelationOnly?: boolean; ruleCache: boolean }) => {
+      const set = loadOrFail(opts.rules, parsePlaceholders(opts.placeholder ?? []), opts.ruleCache);
       const compileErrors: VigilError[] = [];
       const engine = opts.pipeline === 'auto' ? new AutoEngine(set.rules, compileErrors) : SigmaEngine.compile(set.rules, loadPipeline(opts.pipeline), { errors: compileErrors });
       const correlations = new CorrelationEngine(set.rules);

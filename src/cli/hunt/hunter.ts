@@ -1,5 +1,5 @@
 import { errorMessage, type VigilError } from '../../core/errors.js';
-import { AutoEngine, CorrelationEngine, SigmaEngine, eventTimeMs, loadPipeline, loadRules, type AnyRule, type RuleMatch } from '../../sigma/index.js';
+import { AutoEngine, CorrelationEngine, SigmaEngine, eventTimeMs, loadPipeline, type AnyRule, type RuleMatch, type RuleSet } from '../../sigma/index.js';
 import type { CorrelationInput, FileFailure, MatchItem } from './protocol.js';
 import { matchRow } from './rows.js';
 import { readLogFile } from './scan.js';
@@ -28,8 +28,7 @@ export class Hunter {
   private readonly ruleIndex = new Map<AnyRule, number>();
   private readonly correlationFields: string[];
 
-  constructor(rulePaths: string[], pipeline: string) {
-    const set = loadRules(rulePaths, {});
+  constructor(set: RuleSet, pipeline: string) {
     this.rules = set.rules;
     this.loadErrors = set.errors;
     this.rules.forEach((r, i) => this.ruleIndex.set(r, i));

@@ -1,14 +1,18 @@
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { VigilError } from '../../core/errors.js';
-import type { FileOutcome } from './hunter.js';
+import { decodeRuleSet, type RuleSet } from '../../sigma/index.js';
+import { Hunter, correlationStubs, type FileOutcome } from './hunter.js';
 import type { FromWorker, MatchItem, ToWorker, WorkerConfig } from './protocol.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
 
 export interface PoolOptions {
   threads: number;
-  rules: string[];
+  /** encodeRuleSet of the rules to hunt with. */
+  ruleBytes: Uint8Array;
+  /** The same rules decoded, for a hunt on this thread (decoded from ruleBytes when not given). */
+  ruleSet?: () => RuleSet;
   pipeline: string;
 }
 
@@ -34,12 +38,32 @@ export function dispatchOrder(files: string[]): number[] {
 }
 
 /**
+ * One thread: the hunt runs right here. A worker would only add its start-up, a copy of the rules
+ * and the messaging of every match.
+ */
+async function runHere(files: string[], options: PoolOptions, handlers: PoolHandlers): Promise<{ compileErrors: string[] }> {
+  const set = options.ruleSet ? options.ruleSet() : decodeRuleSet(options.ruleBytes);
+  const hunter = new Hunter(set, options.pipeline);
+  handlers.ready(hunter.rules.length, hunter.loadErrors.map((e) => e.describe()), correlationStubs(hunter.rules));
+  for (const fileIndex of dispatchOrder(files)) {
+    const r = await hunter.huntFile(files[fileIndex]!, (items, records) => handlers.matches(fileIndex, items, records));
+    handlers.matches(fileIndex, r.items, r.records);
+    handlers.file(fileIndex, { issues: r.issues, failure: r.failure });
+  }
+  return { compileErrors: [...new Set(hunter.compileErrors.map((e) => e.describe()))] };
+}
+
+/**
  * Runs the hunt on `threads` worker threads (at most one per file, at least one to load the rules),
  * handing out files one at a time. Resolves with the rule compile problems the workers met.
  */
 export function runPool(files: string[], options: PoolOptions, handlers: PoolHandlers): Promise<{ compileErrors: string[] }> {
-  const queue = dispatchOrder(files);
   const count = Math.max(1, Math.min(options.threads, files.length));
+  if (count === 1) return runHere(files, options, handlers);
+  const queue = dispatchOrder(files);
+  // One copy of the rules in shared memory for all workers, instead of one cloned per worker.
+  const ruleBytes = new Uint8Array(new SharedArrayBuffer(options.ruleBytes.length));
+  ruleBytes.set(options.ruleBytes);
   const compileErrors = new Set<string>();
   const workers: Worker[] = [];
   let finished = 0;
@@ -53,7 +77,7 @@ export function runPool(files: string[], options: PoolOptions, handlers: PoolHan
       reject(err);
     };
     for (let i = 0; i < count; i++) {
-      const config: WorkerConfig = { rules: options.rules, pipeline: options.pipeline, primary: i === 0 };
+      const config: WorkerConfig = { ruleBytes, pipeline: options.pipeline, primary: i === 0 };
       const worker = new Worker(WORKER, { workerData: config });
       workers.push(worker);
       let done = false;

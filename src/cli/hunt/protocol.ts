@@ -3,7 +3,8 @@ import type { TimelineRow } from './rows.js';
 
 /** What each worker is started with (workerData). */
 export interface WorkerConfig {
-  rules: string[];
+  /** The rule set, parsed once by the main thread (encodeRuleSet), so no worker parses YAML. */
+  ruleBytes: Uint8Array;
   /** 'auto' or a pipeline name / file. */
   pipeline: string;
   /** Only one worker reports rule load errors and sends the rule stubs the correlation pass needs. */

@@ -1,6 +1,7 @@
 /** Worker thread entry of `vigil hunt`: loads the rules, then hunts the files the main thread hands out. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../core/errors.js';
+import { decodeRuleSet } from '../../sigma/index.js';
 import { Hunter, correlationStubs } from './hunter.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './protocol.js';
 
@@ -11,7 +12,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 let hunter: Hunter | undefined;
 try {
-  hunter = new Hunter(config.rules, config.pipeline);
+  hunter = new Hunter(decodeRuleSet(config.ruleBytes), config.pipeline);
   send({
     type: 'ready',
     rules: hunter.rules.length,

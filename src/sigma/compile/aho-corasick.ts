@@ -1,15 +1,13 @@
 /**
  * Aho-Corasick automaton over UTF-16 code units: finds every registered literal in one linear pass,
  * so thousands of rule literals cost one scan of a field instead of one substring search each.
- * Built with one edge map (parent, character) -> child, then frozen into flat typed arrays (sorted
- * transitions per state, a direct table for ASCII at the root) so the scan does no hashing. One map for
- * all edges, not one per state, keeps compiling thousands of rules from allocating a map per trie node.
+ * The trie is built from the literals in sorted order, so a node's children are created in
+ * character order and each literal only extends the path it shares with the previous one: no edge
+ * map, no per-node sort. It is then frozen into flat typed arrays (sorted transitions per state, a
+ * direct table for ASCII at the root) so the scan does no hashing.
  */
 export class AhoCorasick {
-  private edges: Map<number, number> | undefined = new Map();
-  private parent: number[] = [0];
-  private label: number[] = [0];
-  private outputsBuild: (number[] | undefined)[] = [undefined];
+  private pending: { literals: string[]; ids: number[] } | undefined = { literals: [], ids: [] };
   private fail: Int32Array = new Int32Array(1);
   private offsets: Int32Array = new Int32Array(2);
   private chars: Uint16Array = new Uint16Array(0);
@@ -20,56 +18,54 @@ export class AhoCorasick {
 
   /** Registers a literal with an id reported on every occurrence. */
   add(literal: string, id: number): void {
-    const edges = this.edges;
-    if (!edges) throw new Error('AhoCorasick.add after build');
-    let s = 0;
-    for (let i = 0; i < literal.length; i++) {
-      const c = literal.charCodeAt(i);
-      const key = s * 0x10000 + c;
-      let next = edges.get(key);
-      if (next === undefined) {
-        next = this.parent.length;
-        this.parent.push(s);
-        this.label.push(c);
-        this.outputsBuild.push(undefined);
-        edges.set(key, next);
-      }
-      s = next;
-    }
-    (this.outputsBuild[s] ??= []).push(id);
+    if (!this.pending) throw new Error('AhoCorasick.add after build');
+    this.pending.literals.push(literal);
+    this.pending.ids.push(id);
   }
 
   build(): this {
-    if (!this.edges) return this;
-    const { parent, label } = this;
+    if (!this.pending) return this;
+    const { literals, ids } = this.pending;
+    // Code-unit order (what < compares), ties in insertion order so equal literals report ids as added.
+    const order = literals.map((_, i) => i).sort((x, y) => (literals[x]! < literals[y]! ? -1 : literals[x]! > literals[y]! ? 1 : x - y));
+    const parent: number[] = [0];
+    const label: number[] = [0];
+    const outputs: (number[] | undefined)[] = [undefined];
+    const path: number[] = [0];
+    let prev = '';
+    for (const i of order) {
+      const literal = literals[i]!;
+      let common = 0;
+      const max = Math.min(prev.length, literal.length);
+      while (common < max && prev.charCodeAt(common) === literal.charCodeAt(common)) common++;
+      for (let d = common; d < literal.length; d++) {
+        const next = parent.length;
+        parent.push(path[d]!);
+        label.push(literal.charCodeAt(d));
+        outputs.push(undefined);
+        path[d + 1] = next;
+      }
+      (outputs[path[literal.length]!] ??= []).push(ids[i]!);
+      prev = literal;
+    }
     const n = parent.length;
-    // Children of each state as one sorted run of (char, target): counting sort by parent, then by char.
+    // Children of each state as one run of (char, target): a stable counting sort by parent keeps
+    // creation order, which is character order.
     const offsets = new Int32Array(n + 1);
     for (let i = 1; i < n; i++) offsets[parent[i]! + 1]!++;
     for (let s = 0; s < n; s++) offsets[s + 1]! += offsets[s]!;
     const fill = offsets.slice(0, n);
-    const chars = new Uint16Array(n - 1);
-    const targets = new Int32Array(n - 1);
+    const chars = new Uint16Array(Math.max(0, n - 1));
+    const targets = new Int32Array(Math.max(0, n - 1));
     for (let i = 1; i < n; i++) {
       const k = fill[parent[i]!]!++;
       chars[k] = label[i]!;
       targets[k] = i;
     }
-    for (let s = 0; s < n; s++) {
-      const a = offsets[s]!;
-      const b = offsets[s + 1]!;
-      if (b - a < 2) continue;
-      const run = Array.from({ length: b - a }, (_, k) => [chars[a + k]!, targets[a + k]!] as const).sort((x, y) => x[0] - y[0]);
-      run.forEach(([c, t], k) => {
-        chars[a + k] = c;
-        targets[a + k] = t;
-      });
-    }
     this.offsets = offsets;
     this.chars = chars;
     this.targets = targets;
     const fail = new Int32Array(n);
-    const outputs = this.outputsBuild;
     const queue: number[] = [];
     for (let k = offsets[0]!; k < offsets[1]!; k++) queue.push(targets[k]!);
     for (let qi = 0; qi < queue.length; qi++) {
@@ -90,14 +86,12 @@ export class AhoCorasick {
     this.fail = fail;
     this.outputs = outputs;
     this.states = n;
-    this.edges = undefined;
-    this.parent = [];
-    this.label = [];
-    this.outputsBuild = [];
+    this.pending = undefined;
     return this;
   }
 
   get size(): number {
+    this.build();
     return this.states;
   }
 
@@ -121,8 +115,9 @@ export class AhoCorasick {
     return -1;
   }
 
-  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat). */
+  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat); builds the automaton on first use. */
   search(text: string, found: (id: number) => void): void {
+    if (this.pending) this.build();
     const fail = this.fail;
     const outputs = this.outputs;
     const rootAscii = this.rootAscii;

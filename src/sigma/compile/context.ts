@@ -13,28 +13,39 @@ const ABSENT: FieldValues = { present: false, raw: [], strs: [], lowers: [] };
 const MAX_KEYWORD_LEAVES = 4096;
 const MAX_DEPTH = 32;
 
-function resolveWildcardPath(node: unknown, parts: string[]): unknown {
-  if (parts.length === 0) return node;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A path with `*` or `~Name` segments, split once; `tails[i]` is parts i.. joined back with dots. */
+interface WildcardPath {
+  parts: string[];
+  tails: string[];
+}
+
+function resolveWildcardPath(node: unknown, path: WildcardPath, i: number): unknown {
+  const { parts } = path;
+  if (i === parts.length) return node;
   if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
-  const [head, ...rest] = parts;
+  const head = parts[i]!;
   const obj = node as Record<string, unknown>;
-  if (head!.startsWith('~')) {
+  if (head.startsWith('~')) {
     // `~Name` matches a key that equals Name once spaces are removed (Defender writes "Threat Name").
-    const want = head!.slice(1);
-    for (const [k, child] of Object.entries(obj)) {
-      if (k.length > want.length && k.includes(' ') && k.replace(/ /g, '') === want) return resolveWildcardPath(child, rest);
+    const wantLength = head.length - 1;
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k) || k.length <= wantLength || !k.includes(' ')) continue;
+      if (k.replace(/ /g, '') === head.slice(1)) return resolveWildcardPath(obj[k], path, i + 1);
     }
     return undefined;
   }
   if (head === '*') {
-    for (const child of Object.values(obj)) {
-      const v = resolveWildcardPath(child, rest);
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      const v = resolveWildcardPath(obj[k], path, i + 1);
       if (v !== undefined) return v;
     }
     return undefined;
   }
-  if (!Object.prototype.hasOwnProperty.call(obj, head!)) return rest.length > 0 ? getPath(obj, parts.join('.')) : undefined;
-  return resolveWildcardPath(obj[head!], rest);
+  if (!hasOwn.call(obj, head)) return i + 1 < parts.length ? getPath(obj, path.tails[i]!) : undefined;
+  return resolveWildcardPath(obj[head], path, i + 1);
 }
 
 export type Accessor = (event: EventObject) => unknown;
@@ -56,7 +67,8 @@ export function compileAccessor(paths: string[]): Accessor {
 function compileOne(path: string): Accessor {
   if (path.includes('*') || path.includes('~')) {
     const parts = path.split('.');
-    return (event) => resolveWildcardPath(event, parts);
+    const wildcard: WildcardPath = { parts, tails: parts.map((_, i) => parts.slice(i).join('.')) };
+    return (event) => resolveWildcardPath(event, wildcard, 0);
   }
   return compilePath(path);
 }

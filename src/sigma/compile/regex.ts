@@ -7,18 +7,26 @@ export interface CompiledRegex {
   requiredLiteral: string;
 }
 
+const compiled = new Map<string, RE2JS>();
+const MAX_MEMO = 20_000;
+
 /**
  * Compiles a Sigma regex with RE2 semantics (linear time, no backtracking), so a hostile event cannot
  * stall detection. A literal every match needs is checked first with a native substring search.
  */
 export function compileRegex(source: string, flags: { i: boolean; m: boolean; s: boolean }, location: Location): CompiledRegex {
   let re: RE2JS;
+  let f = 0;
+  if (flags.i) f |= RE2JS.CASE_INSENSITIVE;
+  if (flags.m) f |= RE2JS.MULTILINE;
+  if (flags.s) f |= RE2JS.DOTALL;
+  const memoKey = `${f}/${source}`;
   try {
-    let f = 0;
-    if (flags.i) f |= RE2JS.CASE_INSENSITIVE;
-    if (flags.m) f |= RE2JS.MULTILINE;
-    if (flags.s) f |= RE2JS.DOTALL;
-    re = RE2JS.compile(source, f);
+    // A rule routed to several event shapes compiles the same regex once per shape; RE2JS objects
+    // are immutable (a matcher per test), so one serves all.
+    re = compiled.get(memoKey) ?? RE2JS.compile(source, f);
+    if (compiled.size >= MAX_MEMO) compiled.clear();
+    compiled.set(memoKey, re);
   } catch (err) {
     throw new VigilError('sigma.regex.invalid', `regular expression is not valid or uses a construct outside RE2 (lookaround, backreference): ${(err as Error).message}`, location, { cause: err });
   }

@@ -72,7 +72,7 @@ export class Branch {
         let id = 0;
         automaton = new AhoCorasick();
         for (const literal of literals.keys()) automaton.add(literal, id++);
-        automaton.build();
+        // Built on its first search: many fields indexed for some rule never occur in the events at hand.
         automatonCache?.set(signature, automaton);
       }
       return { key, get, automaton, rulesOf: [...literals.values()] };

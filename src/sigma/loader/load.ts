@@ -35,9 +35,16 @@ export interface RuleSet {
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml']);
 
-/** Lists rule files under the given files and folders (recursively), sorted for stable output. */
-export function findRuleFiles(paths: string[]): { files: string[]; errors: VigilError[] } {
-  const files: string[] = [];
+/** A rule file with what `stat` said about it (the parsed-rule cache keys on size and mtime). */
+export interface RuleFileStat {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Lists rule files under the given files and folders (recursively), sorted for stable output, with their stats. */
+export function statRuleFiles(paths: string[]): { files: RuleFileStat[]; errors: VigilError[] } {
+  const files: RuleFileStat[] = [];
   const errors: VigilError[] = [];
   const walk = (path: string, explicit: boolean) => {
     let st;
@@ -53,17 +60,28 @@ export function findRuleFiles(paths: string[]): { files: string[]; errors: Vigil
         walk(join(path, entry), false);
       }
     } else if (explicit || RULE_EXTENSIONS.has(extname(path).toLowerCase())) {
-      files.push(path);
+      files.push({ path, size: st.size, mtimeMs: st.mtimeMs });
     }
   };
   for (const p of paths) walk(p, true);
   return { files, errors };
 }
 
+/** Lists rule files under the given files and folders (recursively), sorted for stable output. */
+export function findRuleFiles(paths: string[]): { files: string[]; errors: VigilError[] } {
+  const { files, errors } = statRuleFiles(paths);
+  return { files: files.map((f) => f.path), errors };
+}
+
 /** Loads rules from files and folders. Never stops on a bad rule: every problem is collected with its location. */
 export function loadRules(paths: string[], options: LoadOptions = {}): RuleSet {
   const { files, errors } = findRuleFiles(paths);
-  const set: RuleSet = { rules: [], files: files.length, errors, unsupported: [], placeholders: [] };
+  return loadRuleFiles(files, errors, options);
+}
+
+/** Parses the listed rule files; `errors` (from listing them) come first in the set's errors. */
+export function loadRuleFiles(files: string[], errors: VigilError[], options: LoadOptions = {}): RuleSet {
+  const set: RuleSet = { rules: [], files: files.length, errors: [...errors], unsupported: [], placeholders: [] };
   for (const file of files) {
     let text: string;
     try {
