@@ -1,4 +1,4 @@
-import { writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -68,15 +68,42 @@ async function main(): Promise<void> {
     if (only.length && !only.includes(name)) continue;
     if (!fn) continue;
     process.stderr.write(`bench: ${name}...\n`);
-    const section = await fn(CORPORA);
+    const section = stamp(await fn(CORPORA), name);
     process.stdout.write(section + '\n');
     body += section + '\n';
   }
   if (process.argv.includes('--write')) {
     const out = `${ROOT}BENCHMARKS.md`;
-    writeFileSync(out, header + body);
+    // A partial run replaces only its own sections, so benches can be rerun one at a time.
+    writeFileSync(out, only.length && existsSync(out) ? mergeSections(readFileSync(out, 'utf8'), body) : header + body);
     process.stderr.write(`bench: wrote ${out}${existsSync(CORPORA) ? '' : ' (corpora missing: sections skipped)'}\n`);
   }
+}
+
+/** Adds, under the section's first heading, the command and date of this run of it. */
+function stamp(section: string, name: string): string {
+  const lines = section.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('## '));
+  if (at < 0) return section;
+  lines.splice(at + 1, 0, '', `Run: \`npm run bench -- ${name}\` on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`);
+  return lines.join('\n');
+}
+
+/** Replaces the `## ` sections of `existing` that `fresh` has (matched by heading), appending new ones. */
+export function mergeSections(existing: string, fresh: string): string {
+  const split = (text: string): { head: string; sections: [string, string][] } => {
+    const parts = text.split(/^(?=## )/m);
+    const head = parts[0]!.startsWith('## ') ? '' : parts.shift()!;
+    return { head, sections: parts.map((p) => [p.split('\n', 1)[0]!, p] as [string, string]) };
+  };
+  const old = split(existing);
+  const updates = split(fresh).sections;
+  const out = old.sections.map(([h, text]) => {
+    const u = updates.find(([uh]) => uh === h);
+    return u ? u[1] : text;
+  });
+  for (const [h, text] of updates) if (!old.sections.some(([oh]) => oh === h)) out.push(text);
+  return old.head + out.map((t) => (t.endsWith('\n') ? t : t + '\n')).join('');
 }
 
 await main();
