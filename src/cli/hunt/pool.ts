@@ -78,7 +78,10 @@ export function runPool(files: string[], options: PoolOptions, handlers: PoolHan
     };
     for (let i = 0; i < count; i++) {
       const config: WorkerConfig = { ruleBytes, pipeline: options.pipeline, primary: i === 0 };
-      const worker = new Worker(WORKER, { workerData: config });
+      // V8 sizes a worker's heap for throughput, not footprint: two workers each holding a compiled
+      // engine reached 650+ MB on a 1 GB hunt. A compiled SigmaHQ engine is ~100 MB after GC, so these
+      // limits keep headroom for three pipelines while collecting garbage early (measured: ~480 MB).
+      const worker = new Worker(WORKER, { workerData: config, resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 8 } });
       workers.push(worker);
       let done = false;
       const next = () => {
