@@ -99,6 +99,8 @@ interface RunResult {
   p50: number;
   p99: number;
   alerts: number;
+  /** Busy time of the server's event loop (HTTP, normalize, commit, hand-off, alert writes) per acknowledged event. */
+  mainUsPerEvent: number;
   errors: string[];
 }
 
@@ -109,16 +111,18 @@ async function runServer(rules: string, data: { bodies: Uint8Array[]; perBody: n
       dataDir: join(dir, 'data'), port: 0, rules: [rules], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
     });
     const started = performance.now();
+    const elu = performance.eventLoopUtilization();
     const r = await ship({ url: vigil.url, token: TOKEN, bodies: data.bodies, eventsPerBody: data.perBody, clients: CLIENTS, totalBodies });
     // Acknowledged means committed; detection may still be catching up: close() waits for it.
     await vigil.pipeline.close();
     const detectedMs = performance.now() - started;
+    const busy = performance.eventLoopUtilization(elu);
     const buckets = await bucketsOf(vigil.metrics.detectionLatency);
     const result: RunResult = {
       ackedEps: r.acked / (r.ms / 1000), detectedEps: r.acked / (detectedMs / 1000), acked: r.acked, retries: r.retries,
       rules: vigil.rules.loaded, commits: vigil.pipeline.commitCount,
       p50: histogramQuantile(buckets, 0.5), p99: histogramQuantile(buckets, 0.99),
-      alerts: buckets.at(-1)?.count ?? 0, errors: r.errors,
+      alerts: buckets.at(-1)?.count ?? 0, mainUsPerEvent: (busy.active * 1000) / Math.max(1, r.acked), errors: r.errors,
     };
     await vigil.close();
     return result;
@@ -163,6 +167,7 @@ export async function benchServe(corpora: string): Promise<string> {
       row(`ingest + detection (${detect.rules} rules): detected`, detect, detect.detectedEps),
       `| receipt-to-alert p50 / p99 (histogram, ${fmt(detect.alerts)} alerts) | ${sec(detect.p50)} / ${sec(detect.p99)} | target p99 <= 2 s |`,
       `| group commits (no rules / with rules) | ${fmt(bare.commits)} / ${fmt(detect.commits)} (${fmt(bare.acked / Math.max(1, bare.commits))} / ${fmt(detect.acked / Math.max(1, detect.commits))} events each) | |`,
+      `| server event loop busy per event (no rules / with rules) | ${bare.mainUsPerEvent.toFixed(1)} / ${detect.mainUsPerEvent.toFixed(1)} µs | |`,
       `| 429/503 retries (no rules / with rules) | ${bare.retries} / ${detect.retries} | |`,
       '',
       'Target: 50,000 events/s durable with detection on.',

@@ -4,6 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import type { VigilError } from '../core/errors.js';
 import { BRUTE_FORCE, MIMIKATZ, SUDO_BURST, T0, WHOAMI, fixture, logon, proc } from './testing/fixtures.js';
+import { encodeBatch } from './stage.js';
+import type { StageEvent } from './types.js';
 
 test('a matching event becomes an alert with the rule metadata, host, user and event; latency per event', async (t) => {
   const f = fixture();
@@ -253,4 +255,26 @@ correlation:
   for (let i = 0; i < 100 && f.stores.alerts.list().total === 0; i++) await sleep(50);
   const [a] = f.stores.alerts.list().alerts;
   assert.deepEqual([a?.title, a?.kind, a?.group, a?.eventIds], ['Few heartbeats', 'correlation', { 'host.name': 'h1' }, [events[0]!.id]]);
+});
+
+const withJson = (e: StageEvent): StageEvent => ({
+  ...e, json: { core: JSON.stringify(e.core), logsource: JSON.stringify(e.logsource), original: JSON.stringify(e.original) },
+});
+
+test('events that carry their JSON text go to the worker as one string and are detected the same', async (t) => {
+  const f = fixture();
+  t.after(() => f.close());
+  const stage = f.stage([f.rules({ 'm.yml': MIMIKATZ })]);
+  await stage.start();
+  const events = f.commit([proc('h1', 'run mimikatz now'), proc('h2', 'notepad'), proc('h3', 'mimikatz.exe')]).map(withJson);
+  const text = encodeBatch(events);
+  assert.ok(text !== undefined);
+  assert.deepEqual(JSON.parse(text), events.map(({ json: _json, ...rest }) => rest), 'the text decodes to the events themselves');
+  assert.equal(encodeBatch([...events, { ...events[0]!, json: undefined }]), undefined, 'one event without its text: the batch is cloned instead');
+  assert.equal(encodeBatch([{ ...events[0]!, receivedAt: Number.NaN }]), undefined, 'a number JSON cannot carry: cloned instead');
+  stage.push(events);
+  await stage.idle();
+  const alerts = f.stores.alerts.list().alerts;
+  assert.deepEqual(alerts.map((a) => [a.hostName, a.userName, a.eventIds]).sort(), [['h1', 'bob', [events[0]!.id]], ['h3', 'bob', [events[2]!.id]]]);
+  assert.deepEqual({ detected: stage.stats().detected, failures: stage.stats().engineFailures }, { detected: 3, failures: 0 });
 });

@@ -269,7 +269,12 @@ export class DetectionStage {
       return;
     }
     runner.inflight.set(batch.seq, batch);
-    const msg: ToWorker = batch.tick ? { type: 'tick', seq: batch.seq } : { type: 'detect', seq: batch.seq, events: batch.events };
+    let msg: ToWorker;
+    if (batch.tick) msg = { type: 'tick', seq: batch.seq };
+    else {
+      const json = encodeBatch(batch.events);
+      msg = json === undefined ? { type: 'detect', seq: batch.seq, events: batch.events } : { type: 'detect', seq: batch.seq, json };
+    }
     runner.worker.postMessage(msg);
   }
 
@@ -412,6 +417,21 @@ export class DetectionStage {
   private report(err: VigilError): void {
     this.options.onError?.(err);
   }
+}
+
+/**
+ * The batch as one JSON array text, from the strings ingest made for the store: posting one flat
+ * string costs a copy, where structured-cloning the object graphs cost ~10 µs per event on this
+ * thread. Undefined when an event has no JSON text (then the objects are cloned).
+ */
+export function encodeBatch(events: readonly StageEvent[]): string | undefined {
+  const parts = new Array<string>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (!e.json || !Number.isSafeInteger(e.id) || !Number.isFinite(e.receivedAt)) return undefined;
+    parts[i] = `{"id":${e.id},"receivedAt":${e.receivedAt},"logsource":${e.json.logsource},"core":${e.json.core},"original":${e.json.original}}`;
+  }
+  return `[${parts.join(',')}]`;
 }
 
 function insertBySeq(list: Batch[], b: Batch): void {

@@ -3,7 +3,7 @@ import type { EventObject, LogSource } from '../core/event.js';
 import type { EcsCore } from '../formats/profiles/types.js';
 import type { CorrelationOptions } from '../sigma/correlation/types.js';
 import type { LoadOptions } from '../sigma/loader/load.js';
-import type { AlertKind } from '../storage/ports.js';
+import type { AlertKind, EventJson } from '../storage/ports.js';
 
 /** A committed event handed to detection. */
 export interface StageEvent {
@@ -13,6 +13,8 @@ export interface StageEvent {
   original: EventObject;
   /** Epoch ms the bytes arrived: receipt-to-alert latency starts here. */
   receivedAt: number;
+  /** Its JSON text, when ingest made it: then the batch goes to the worker as one string (see encodeBatch). */
+  json?: EventJson;
 }
 
 /** One alert occurrence found by the worker, before grouping (which the main thread does against the store). */
@@ -69,7 +71,8 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
-  | { type: 'detect'; seq: number; events: StageEvent[] }
+  /** `json` (from encodeBatch) when every event carried its JSON text, else `events` (structured clone). */
+  | { type: 'detect'; seq: number; events?: StageEvent[]; json?: string }
   /** Idle stream: lets correlation windows close as wall time passes. */
   | { type: 'tick'; seq: number };
 

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RuleRuntime } from './runtime.js';
-import type { FromWorker, ToWorker, WorkerInit } from './types.js';
+import type { FromWorker, StageEvent, ToWorker, WorkerInit } from './types.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/detect/worker.js runs as a worker thread of DetectionStage');
@@ -15,7 +15,8 @@ send({ type: 'ready', report: runtime.report });
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'detect') {
-    send({ type: 'result', seq: msg.seq, ...runtime.detect(msg.events, Date.now()) });
+    const events = msg.json !== undefined ? JSON.parse(msg.json) as StageEvent[] : msg.events ?? [];
+    send({ type: 'result', seq: msg.seq, ...runtime.detect(events, Date.now()) });
   } else {
     send({ type: 'result', seq: msg.seq, alerts: runtime.tick(Date.now()), failures: 0 });
   }

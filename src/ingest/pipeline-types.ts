@@ -5,6 +5,7 @@
  */
 import type { EventObject, LogSource } from '../core/event.js';
 import type { EcsCore } from '../formats/profiles/types.js';
+import type { EventJson } from '../storage/ports.js';
 
 /** A committed event on its way to detection. */
 export interface PipelineEvent {
@@ -14,6 +15,8 @@ export interface PipelineEvent {
   original: EventObject;
   /** Epoch ms when its bytes arrived (for receipt-to-alert latency). */
   receivedAt: number;
+  /** Its JSON text as stored: detection hands this to its worker instead of cloning the objects. */
+  json?: EventJson;
 }
 
 /**

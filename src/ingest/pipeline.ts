@@ -8,7 +8,9 @@
 import { errorMessage } from '../core/errors.js';
 import { normalize } from '../formats/profiles/registry.js';
 import type { ProfileInput } from '../formats/profiles/types.js';
-import type { EventStore, NewEvent } from '../storage/ports.js';
+import type { EventObject, LogSource } from '../core/event.js';
+import type { EcsCore } from '../formats/profiles/types.js';
+import type { EventJson, EventStore, NewEvent } from '../storage/ports.js';
 import { estimateBytes } from './pipeline-size.js';
 import type {
   DetectionConsumer, IngestObserver, PipelineEvent, PipelineOptions, SourceCounters,
@@ -34,6 +36,18 @@ interface Submission {
 }
 
 const DETECTION_POLL_MS = 2;
+
+/**
+ * An event's JSON text, made once here: the store writes these strings and detection posts them to
+ * its worker. What cannot be serialized is left to the store, whose transaction then fails as before.
+ */
+function serialize(core: EcsCore, logsource: LogSource, original: EventObject): EventJson | undefined {
+  try {
+    return { core: JSON.stringify(core), logsource: JSON.stringify(logsource), original: JSON.stringify(original) };
+  } catch {
+    return undefined;
+  }
+}
 
 export class IngestPipeline implements IngestSink {
   private readonly maxEvents: number;
@@ -139,6 +153,8 @@ export class IngestPipeline implements IngestSink {
         outcomes[i] = { ok: true, ids: [] };
         for (const n of normalized) {
           const e: NewEvent = { core: n.core, logsource: n.logsource, original: n.original, profile: n.profile };
+          const json = serialize(n.core, n.logsource, n.original);
+          if (json) e.json = json;
           if (n.originalText !== undefined) e.originalText = n.originalText;
           const key = info.dedupKeys?.[i];
           if (key !== undefined) e.dedup = { source: info.dedupScope ?? info.source, id: key };
@@ -289,7 +305,9 @@ export class IngestPipeline implements IngestSink {
         // A retried batch's events were stored (and detected) the first time.
         if (duplicates.has(k)) return;
         const e = sub.events[k]!;
-        detect.push({ id, core: e.core, logsource: e.logsource, original: e.original, receivedAt: sub.info.receivedAt });
+        const p: PipelineEvent = { id, core: e.core, logsource: e.logsource, original: e.original, receivedAt: sub.info.receivedAt };
+        if (e.json) p.json = e.json;
+        detect.push(p);
       });
       sub.resolve(sub.outcomes);
     }

@@ -23,6 +23,15 @@ export interface NewEvent {
    * by their order within the batch.
    */
   dedup?: { source: string; id: string };
+  /** The event's JSON text when the caller made it already (ingest reuses it for detection); else the store makes it. */
+  json?: EventJson;
+}
+
+/** Exactly `JSON.stringify` of an event's `core`, `logsource` and `original`: made once, stored and handed on. */
+export interface EventJson {
+  core: string;
+  logsource: string;
+  original: string;
 }
 
 export interface AppendResult {

@@ -138,9 +138,9 @@ export class SqliteEventStore implements EventStore {
       const ts = eventTime(e.core, now);
       if (ts < minTs) minTs = ts;
       if (ts > maxTs) maxTs = ts;
-      const core = JSON.stringify(e.core);
-      const raw = JSON.stringify(e.original);
-      const logsource = JSON.stringify(e.logsource);
+      const core = e.json?.core ?? JSON.stringify(e.core);
+      const raw = e.json?.original ?? JSON.stringify(e.original);
+      const logsource = e.json?.logsource ?? JSON.stringify(e.logsource);
       const original = e.originalText ?? null;
       st.insert.run(
         id, ts, now,
