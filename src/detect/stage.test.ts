@@ -177,7 +177,9 @@ test('a worker that dies is replaced and its unanswered batches are re-run, not 
   await stage.idle();
   assert.equal(workers.length, 2, 'one replacement worker');
   assert.equal(restarts.length, 1);
-  assert.equal(restarts[0]!.rerun, 50);
+  // Terminating is asynchronous: an answer the worker posted just before may still arrive and count.
+  // What must hold whatever the timing: something was re-run and every event is detected exactly once.
+  assert.ok(restarts[0]!.rerun > 0 && restarts[0]!.rerun <= 50, `re-ran ${restarts[0]!.rerun} events`);
   assert.ok(errors.some((e) => e.code === 'detect.worker.died'));
   const alerts = f.stores.alerts.list({ limit: 100 }).alerts;
   assert.deepEqual(alerts.map((a) => a.eventId).sort((a, b) => a - b), events.map((e) => e.id));
