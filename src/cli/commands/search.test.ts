@@ -178,3 +178,15 @@ test('caret windows a long query around the column', () => {
   assert.ok(shown!.length < 110);
   assert.equal(shown![mark!.indexOf('^')], '?');
 });
+
+test('vigil search --data reads the data folder directly (no token), while the server runs, with the same answers', async () => {
+  const query = 'event.code:4625 | stats count() by host.name | sort -count';
+  const viaServer = await cli([query, '--format', 'jsonl']);
+  const direct = await cli([query, '--format', 'jsonl', '--data', join(dir, 'data')], {});
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(direct.stdout, viaServer.stdout);
+  assert.match(direct.stdout, /"host.name":"web-01","count":2/);
+  const bad = await cli(['user.name:(alice', '--data', join(dir, 'data')], {});
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /\^/);
+});

@@ -21,6 +21,7 @@ interface SearchOptions {
   url: string;
   token?: string;
   timeout: number;
+  data?: string;
 }
 
 interface SearchEvent {
@@ -58,6 +59,7 @@ export function registerSearchCommands(program: Command): void {
     .option('--format <format>', 'table, jsonl or csv', 'table')
     .option('--limit <n>', `at most this many events or rows (1..${MAX_LIMIT})`, positive('--limit', MAX_LIMIT))
     .option('--url <url>', 'Vigil server', DEFAULT_URL)
+    .option('--data <dir>', 'search this data folder directly instead of a server (no token needed)')
     .option('--token <token>', 'API token (prefer the VIGIL_TOKEN environment variable: arguments show in ps)')
     .option('--timeout <seconds>', 'give up after this many seconds', positive('--timeout', 3600), 120)
     .action(async (query: string, opts: SearchOptions) => {
@@ -68,6 +70,7 @@ export function registerSearchCommands(program: Command): void {
 async function search(query: string, opts: SearchOptions): Promise<number> {
   const format = opts.format as Format;
   if (!FORMATS.includes(format)) throw new VigilError('cli.search.format', `unknown format '${opts.format}' (expected ${FORMATS.join(', ')})`);
+  if (opts.data !== undefined) return searchData(query, opts, format);
   const token = opts.token ?? process.env['VIGIL_TOKEN'];
   if (!token) throw new VigilError('cli.search.token', 'no API token: set VIGIL_TOKEN (or pass --token)');
   let endpoint: URL;
@@ -103,11 +106,32 @@ async function search(query: string, opts: SearchOptions): Promise<number> {
     return 1;
   }
   const answer = body as SearchAnswer;
+  print(answer, format);
+  return 0;
+}
+
+function print(answer: SearchAnswer, format: Format): void {
   process.stdout.write(render(answer, format));
   if (format === 'table') {
     const n = answer.kind === 'events' ? answer.events.length : answer.rows.length;
     process.stderr.write(`${n} ${answer.kind === 'events' ? 'events' : 'rows'} from ${iso(answer.range.from)} to ${iso(answer.range.to)}\n`);
   }
+}
+
+/** `--data DIR`: the same query on a data folder, read directly. */
+async function searchData(query: string, opts: SearchOptions, format: Format): Promise<number> {
+  const { searchOffline } = await import('../../app/admin.js');
+  let answer: SearchAnswer;
+  try {
+    answer = searchOffline(opts.data!, query, { from: opts.from, to: opts.to, ...(opts.limit === undefined ? {} : { limit: opts.limit }) }) as SearchAnswer;
+  } catch (err) {
+    if (!(err instanceof VigilError)) throw err;
+    const e: ApiError = { code: err.code, message: err.message };
+    if (err.location.column !== undefined) e.column = err.location.column;
+    process.stderr.write(describeFailure(400, e, query));
+    return 1;
+  }
+  print(answer, format);
   return 0;
 }
 
