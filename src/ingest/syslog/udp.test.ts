@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { VigilError } from '../../core/errors.js';
 import { LOGGER, noLogger, RecordingSink, run, waitUntil } from './sink.testkit.js';
 import { UdpSyslogListener } from './udp.js';
@@ -166,6 +166,22 @@ test('a port already in use fails start() with the address', async () => {
   try {
     const second = new UdpSyslogListener(sink, { port });
     await assert.rejects(second.start(), (e: unknown) => e instanceof VigilError && e.code === 'SYSLOG_LISTEN' && e.message.includes(`127.0.0.1:${port}`));
+  } finally {
+    await listener.close();
+  }
+});
+
+const noIpv6Loopback = Object.values(networkInterfaces()).flat().some((a) => a?.address === '::1') ? false : 'no IPv6 loopback (::1) on this machine';
+
+test('an IPv6 listener on ::1 takes logger\'s datagrams', { skip: noLogger || noIpv6Loopback }, async () => {
+  const sink = new RecordingSink();
+  const { listener, port } = await listen(sink, { host: '::1' });
+  try {
+    await run(LOGGER, ['--rfc5424', '-n', '::1', '-P', String(port), '-d', '-t', 'v6app', 'hello over ipv6']);
+    await waitUntil(() => sink.received.length === 1, 'one event over IPv6');
+    const [r] = sink.records();
+    assert.equal(r!.appName, 'v6app');
+    assert.equal(r!.message, 'hello over ipv6');
   } finally {
     await listener.close();
   }
