@@ -104,9 +104,10 @@ CREATE INDEX IF NOT EXISTS dedup_event ON dedup (event_id);
 `;
 
 /**
- * One day partition. Only `ts` and `host_name` are indexed: each index costs every append, and the
- * partition plus the time range already bound what a query scans. The host index is NOCASE because
- * hunt equality is `= ? COLLATE NOCASE`, which a BINARY index cannot serve. The FTS5 index is
+ * One day partition. Only `ts`, `host_name` and `user_name` are indexed: each index costs every
+ * append, and the partition plus the time range already bound what a query scans; host and user are
+ * what analysts pivot on (an unindexed user query over 10M events took 32 s). The indexes are NOCASE
+ * because hunt equality is `= ? COLLATE NOCASE`, which a BINARY index cannot serve. The FTS5 index is
  * contentless (`content=''`): queries only need matching rowids, and the text is in the row already.
  */
 export function partitionDdl(table: string, fts: string): string {
@@ -126,6 +127,7 @@ CREATE TABLE ${table} (
 );
 CREATE INDEX ${table}_ts ON ${table} (ts);
 CREATE INDEX ${table}_host ON ${table} (host_name COLLATE NOCASE, ts);
+CREATE INDEX ${table}_user ON ${table} (user_name COLLATE NOCASE, ts);
 CREATE VIRTUAL TABLE ${fts} USING fts5(message, content='', columnsize=0);
 `;
 }
