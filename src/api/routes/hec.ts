@@ -6,7 +6,7 @@
  */
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import { hecResponse, parseHecEvents, parseHecRaw, type HecMetadata, type HecResult } from '../../formats/json/hec.js';
+import { HEC_CODES, hecResponse, parseHecEvents, parseHecRaw, type HecMetadata, type HecResult } from '../../formats/json/hec.js';
 import { hecToInput, type HecInput } from '../../formats/json/hec-input.js';
 import { OverloadedError, type IngestOutcome, type IngestSink } from '../../ingest/types.js';
 import { presentedToken } from '../auth.js';
@@ -21,9 +21,9 @@ export const HEC_REPLIES = {
   tokenRequired: { status: 401, code: 2, text: 'Token is required' },
   invalidAuthorization: { status: 401, code: 3, text: 'Invalid authorization' },
   invalidToken: { status: 403, code: 4, text: 'Invalid token' },
-  invalidDataFormat: { status: 400, code: 6, text: 'Invalid data format' },
+  invalidDataFormat: HEC_CODES.invalidDataFormat,
   internalError: { status: 500, code: 8, text: 'Internal server error' },
-  serverBusy: { status: 503, code: 9, text: 'Server is busy' },
+  serverBusy: HEC_CODES.serverBusy,
   queryStringAuth: { status: 400, code: 16, text: 'Query string authorization is not enabled' },
   healthy: { status: 200, code: 17, text: 'HEC is healthy' },
   unhealthy: { status: 503, code: 18, text: 'HEC is unhealthy, queues are full' },

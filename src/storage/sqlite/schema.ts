@@ -23,9 +23,8 @@ CREATE INDEX IF NOT EXISTS alerts_first_seen ON alerts (first_seen);
 CREATE INDEX IF NOT EXISTS alerts_assignee ON alerts (assignee, id);
 `;
 
-export const DDL = `
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY,
+/** The columns of every events table: the v1 table and each day partition. */
+const EVENT_COLUMNS = `  id INTEGER PRIMARY KEY,
   ts INTEGER NOT NULL,
   ingested INTEGER NOT NULL,
   event_code TEXT, event_provider TEXT, event_dataset TEXT,
@@ -36,7 +35,11 @@ CREATE TABLE IF NOT EXISTS events (
   core TEXT NOT NULL,
   original_text TEXT,
   raw TEXT NOT NULL
-);
+`;
+
+export const DDL = `
+CREATE TABLE IF NOT EXISTS events (
+${EVENT_COLUMNS});
 CREATE INDEX IF NOT EXISTS events_ts ON events (ts);
 CREATE INDEX IF NOT EXISTS events_host_ts ON events (host_name, ts);
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(message);
@@ -113,18 +116,7 @@ CREATE INDEX IF NOT EXISTS dedup_event ON dedup (event_id);
 export function partitionDdl(table: string, fts: string): string {
   return `
 CREATE TABLE ${table} (
-  id INTEGER PRIMARY KEY,
-  ts INTEGER NOT NULL,
-  ingested INTEGER NOT NULL,
-  event_code TEXT, event_provider TEXT, event_dataset TEXT,
-  host_name TEXT, user_name TEXT, source_ip TEXT, destination_ip TEXT,
-  process_command_line TEXT, message TEXT,
-  logsource TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  core TEXT NOT NULL,
-  original_text TEXT,
-  raw TEXT NOT NULL
-);
+${EVENT_COLUMNS});
 CREATE INDEX ${table}_ts ON ${table} (ts);
 CREATE INDEX ${table}_host ON ${table} (host_name COLLATE NOCASE, ts);
 CREATE INDEX ${table}_user ON ${table} (user_name COLLATE NOCASE, ts);
