@@ -4,19 +4,9 @@ import { loadRulesFromText } from '../sigma/loader/load.js';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { Detector } from './detector.js';
+import { MIMIKATZ } from './testing/fixtures.js';
 
-const rules = loadRulesFromText(`
-title: Mimikatz command line
-id: 44444444-4444-4444-8444-444444444444
-author: Vigil tests
-level: high
-tags: [attack.t1003]
-logsource: { category: process_creation }
-detection:
-  sel:
-    process.command_line|contains: mimikatz
-  condition: sel
-`).rules;
+const rules = loadRulesFromText(MIMIKATZ).rules;
 
 const ev = (id: number, host: string) => ({
   id, core: { 'host.name': host, 'user.name': 'bob' }, logsource: {}, original: { process: { command_line: 'run mimikatz' } },
