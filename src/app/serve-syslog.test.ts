@@ -56,7 +56,11 @@ test('logger over UDP and TCP (octet counting) reaches the store as linux auth, 
   await run('logger', ['--rfc5424', '-n', '127.0.0.1', '-P', String(tcp), '-T', '--octet-count', '-t', 'sudo', '-p', 'authpriv.notice', line]);
   const events = await search('user.name:alice and message:*COMMAND*', 2);
   assert.equal(events.length, 2);
-  for (const e of events) assert.equal(e['profile'], 'linux_auth');
+  for (const e of events) {
+    assert.equal(e['profile'], 'linux_auth');
+    assert.match(String((e['core'] as Record<string, unknown>)['log.source.address']), /^127\.0\.0\.1:\d+$/, 'the sender is kept');
+  }
+  assert.equal((await search('log.source.address:127.0.0.1*', 2)).length, 2, 'and searchable');
   const alerts = await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { alerts: { ruleId: string; count: number }[] };
   const deadline = Date.now() + 10_000;
   let hit = alerts.alerts.find((a) => a.ruleId === '33333333-3333-4333-8333-333333333333');

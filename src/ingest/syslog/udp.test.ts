@@ -50,6 +50,7 @@ test('logger --rfc5424 over UDP: header, structured data and message kept', { sk
     assert.equal(info.profile, undefined);
     assert.ok(Math.abs(info.receivedAt - Date.now()) < 60_000);
     assert.equal((sink.received[0]!.input as { text?: string }).text?.endsWith('hello over udp'), true);
+    assert.match(sink.received[0]!.input.transport?.peer ?? '', /^127\.0\.0\.1:\d+$/, 'the sender\'s address and port');
     assert.deepEqual({ received: listener.stats().received, stored: listener.stats().stored }, { received: 1, stored: 1 });
   } finally {
     await listener.close();
@@ -182,6 +183,7 @@ test('an IPv6 listener on ::1 takes logger\'s datagrams', { skip: noLogger || no
     const [r] = sink.records();
     assert.equal(r!.appName, 'v6app');
     assert.equal(r!.message, 'hello over ipv6');
+    assert.match(sink.received[0]!.input.transport?.peer ?? '', /^\[::1\]:\d+$/, 'an IPv6 peer in brackets');
   } finally {
     await listener.close();
   }
