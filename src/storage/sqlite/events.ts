@@ -36,11 +36,14 @@ const MAX_DEDUP_ID = 1024;
 const MAX_SCAN_BATCH = 10_000;
 // Pages freed per incremental_vacuum step: each step is its own short write, so writers interleave.
 const VACUUM_STEP_PAGES = 4096;
-// With the indexer thread checkpointing, the writer checks the WAL every few commits and checkpoints
-// itself only past this size (the indexer is stuck or far behind), so the WAL stays bounded.
-const WAL_HARD_LIMIT = 512 * 1024 * 1024;
-const WAL_CHECK_EVERY = 32;
-const WAL_KEEP_BYTES = 64 * 1024 * 1024;
+// With the indexer thread checkpointing (PASSIVE, racing the writer), the WAL is reset only when a write
+// begins after a checkpoint copied every frame, which a busy writer rarely lets happen. So every few
+// commits the writer looks at the WAL file and, past WAL_RESET_BYTES, checkpoints itself: by then the
+// indexer has copied all but the last few MB, so this copies the tail and the next write resets the WAL.
+// journal_size_limit truncates the file at reset, so its size says how much was written since.
+const WAL_RESET_BYTES = 64 * 1024 * 1024;
+const WAL_CHECK_EVERY = 8;
+const WAL_KEEP_BYTES = 16 * 1024 * 1024;
 
 /** Epoch ms of the event's `@timestamp`, or `fallback` when it has none or it does not parse. */
 export function eventTime(core: EcsCore, fallback: number): number {
@@ -76,7 +79,7 @@ export interface DeferredFullText {
 }
 
 export interface IndexerOptions {
-  /** Checkpoint the events WAL from the indexer thread at most this often (default 250 ms). */
+  /** Checkpoint the events WAL from the indexer thread at most this often (default 100 ms). */
   checkpointMs?: number;
   /** Look for rows committed by other connections this often (default 200 ms). */
   pollMs?: number;
@@ -131,7 +134,7 @@ export class SqliteEventStore implements EventStore {
   startIndexer(options: IndexerOptions = {}): void {
     if (!this.fts || this.worker) return;
     const job: IndexerJob = {
-      dbFile: this.fts.dbFile, ftsFile: this.fts.ftsFile, checkpointMs: options.checkpointMs ?? 250, pollMs: options.pollMs ?? 200, rowsPerPass: 20_000,
+      dbFile: this.fts.dbFile, ftsFile: this.fts.ftsFile, checkpointMs: options.checkpointMs ?? 100, pollMs: options.pollMs ?? 200, rowsPerPass: 20_000,
     };
     const worker = new Worker(new URL('./fts-worker.js', import.meta.url), { workerData: job });
     worker.unref();
@@ -188,7 +191,7 @@ export class SqliteEventStore implements EventStore {
     this.kick();
     if (++this.commits % WAL_CHECK_EVERY !== 0) return;
     const wal = statSync(`${this.fts!.dbFile}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    if (wal > WAL_HARD_LIMIT) this.db.pragma('wal_checkpoint(PASSIVE)');
+    if (wal > WAL_RESET_BYTES) this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   private kick(): void {
