@@ -148,7 +148,12 @@ export class SqliteEventStore implements EventStore {
       this.indexed(m.through ?? 0);
       if (this.indexedThrough < this.lastWritten) this.kick();
     });
-    worker.on('error', (err) => { this.indexError = err.message; this.worker = null; });
+    worker.on('error', (err) => {
+      // Without the thread: searches index on their own thread, and the writer checkpoints again.
+      this.indexError = err.message;
+      this.worker = null;
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
     this.worker = worker;
     this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
