@@ -11,6 +11,9 @@ import type { EventStore } from '../../storage/ports.js';
 import { HttpError, parseJsonObject, pathId, sendJson } from '../http.js';
 import type { RouteDef } from '../router.js';
 
+/** How long a search waits for the background full-text indexer before indexing the rest itself. */
+const SEARCH_INDEX_WAIT_MS = 5_000;
+
 function timeArg(v: unknown, name: string): string | number | undefined {
   if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number') return v ?? undefined;
   throw new HttpError(400, 'api.param', `'${name}' must be a string or epoch milliseconds`);
@@ -60,6 +63,7 @@ export function eventRoutes(events: EventStore, now: () => number = Date.now): R
         const compiled = compileHunt(query, {
           range, now: t, schema: DEFAULT_SCHEMA, limits: limit === undefined ? undefined : { defaultRows: limit },
         });
+        await events.whenIndexed?.(SEARCH_INDEX_WAIT_MS, compiled);
         const result = events.search(compiled);
         // `limit` also caps a larger `| head N`.
         if (limit !== undefined) {
