@@ -215,7 +215,7 @@ export async function benchStorage(): Promise<string> {
     return [
       '## Embedded store (`bench/storage.ts`)',
       '',
-      `${fmt(total)} synthetic Windows Security events (${HOSTS} hosts, ${USERS} users, 40 event codes, JSON original, FTS text) received over ${days} days: ${parts.length} day partitions, batches of ${BATCH}, WAL with synchronous=NORMAL. Data file ${fmt(fileBytes / 2 ** 20)} MB (${fmt(fileBytes / total)} bytes/event). Options: \`--storage-events=N --storage-days=D --storage-runs=R\`.`,
+      `${fmt(total)} synthetic Windows Security events (${HOSTS} hosts, ${USERS} users, 40 event codes, JSON original, FTS text) received over ${days} days: ${parts.length} day partitions, batches of ${BATCH}, WAL with synchronous=FULL. Data file ${fmt(fileBytes / 2 ** 20)} MB (${fmt(fileBytes / total)} bytes/event). Options: \`--storage-events=N --storage-days=D --storage-runs=R\`.`,
       '',
       '| measure | result | target |',
       '|---|---|---|',

@@ -30,9 +30,12 @@ export interface Relation {
 }
 
 /** Events: mapped fields are columns, everything else is looked up in the core JSON, then the original event's. */
-export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, qualifier: string): Relation {
+export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, qualifier: string, used?: Set<string>): Relation {
   const q = dialect.quoteIdentifier(qualifier);
-  const column = (name: string): Sql => raw(`${q}.${dialect.quoteIdentifier(name)}`);
+  const column = (name: string): Sql => {
+    used?.add(name);
+    return raw(`${q}.${dialect.quoteIdentifier(name)}`);
+  };
   const resolve = (name: string, offset?: number): ResolvedField => {
     const mapped = Object.prototype.hasOwnProperty.call(schema.fields, name) ? schema.fields[name] : undefined;
     if (mapped) return { sql: column(mapped.column), type: mapped.type };
@@ -58,7 +61,7 @@ export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, quali
       terms.push(direction(keyColumn, all.find((k) => k.name === TIME_FIELD)!.desc));
       return join(terms, ', ');
     },
-    rebase: (qualifier2) => eventsRelation(schema, dialect, qualifier2),
+    rebase: (qualifier2) => eventsRelation(schema, dialect, qualifier2, used),
   };
 }
 

@@ -65,6 +65,26 @@ test('every query gives the same rows over three tables as over one, with or wit
   }
 });
 
+test('whole tables (all rows inside the range) give the same rows without the time bounds; aggregates read only the columns used', () => {
+  const range = { from: T0 - 2 * HOUR, to: NOW + HOUR };
+  assert.ok(EVENTS.every((e) => e.ts >= range.from && e.ts < range.to), 'the range holds every fixture event');
+  const whole = PARTS.map((p) => ({ ...p, whole: true }));
+  for (const query of QUERIES) {
+    const q = compileHunt(query, { now: NOW, range, sources: whole });
+    assert.deepEqual(db.prepare(q.sql).all(...q.params), rows(query, { range }), query);
+  }
+  const stats = compileHunt('| stats count() by host.name', { now: NOW, range, sources: whole });
+  assert.doesNotMatch(stats.sql, /"ts" >=/, stats.sql);
+  assert.match(stats.sql, /SELECT "id", "ts", "host_name" FROM "p1"/, stats.sql);
+  // The flag really drops the bounds: on a range that leaves events out, it would let them in.
+  const narrow = compileHunt('| stats count()', { now: NOW, sources: whole });
+  assert.ok((db.prepare(narrow.sql).get(...narrow.params) as { count: number }).count > inDefaultRange(), 'whole is the caller\'s promise');
+});
+
+function inDefaultRange(): number {
+  return EVENTS.filter((e) => e.ts >= NOW - 24 * HOUR && e.ts < NOW).length;
+}
+
 test('a limited event query takes only its first rows from each table', () => {
   const q = compileHunt('event.code:4688 | head 3', { now: NOW, sources: PARTS });
   assert.equal(q.sql.match(/LIMIT \?/g)?.length, 4, q.sql);
