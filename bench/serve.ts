@@ -44,7 +44,9 @@ function authEvents(file: string): unknown[] {
   });
 }
 
-function bodies(windows: unknown[], auth: unknown[]): { bodies: Uint8Array[]; perBody: number[]; bytes: number } {
+export interface ServeMix { bodies: Uint8Array[]; perBody: number[]; bytes: number }
+
+function bodies(windows: unknown[], auth: unknown[]): ServeMix {
   const out: Uint8Array[] = [];
   const perBody: number[] = [];
   let bytes = 0;
@@ -64,8 +66,19 @@ function bodies(windows: unknown[], auth: unknown[]): { bodies: Uint8Array[]; pe
   return { bodies: out, perBody, bytes };
 }
 
+/**
+ * The serve bench's request bodies: 20 NDJSON bodies of BATCH events, 70% Windows/Sysmon evtx-JSON
+ * from sigma-regression, the rest auth.log lines as shipper JSON. Undefined without the corpus.
+ */
+export function serveMix(corpora: string): ServeMix | undefined {
+  const regression = join(corpora, 'sigma-regression');
+  const authLog = join(corpora, 'logs', 'system-auth', 'test.log');
+  if (!existsSync(regression)) return undefined;
+  return bodies(windowsEvents(regression), existsSync(authLog) ? authEvents(authLog) : []);
+}
+
 /** The baseline: only JSON.parse over the same NDJSON bytes. */
-function parseOnly(all: Uint8Array[], totalBodies: number): number {
+export function parseOnly(all: Uint8Array[], totalBodies: number): number {
   let n = 0;
   const started = performance.now();
   for (let k = 0; k < totalBodies; k++) {
@@ -135,11 +148,9 @@ const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const sec = (s: number): string => (Number.isNaN(s) ? 'n/a' : s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`);
 
 export async function benchServe(corpora: string): Promise<string> {
-  const regression = join(corpora, 'sigma-regression');
-  const authLog = join(corpora, 'logs', 'system-auth', 'test.log');
   const sigmaRules = join(corpora, 'sigma', 'rules');
-  if (!existsSync(regression)) return `## vigil serve ingest\n\nskipped: ${regression} not found\n`;
-  const data = bodies(windowsEvents(regression), existsSync(authLog) ? authEvents(authLog) : []);
+  const data = serveMix(corpora);
+  if (!data) return `## vigil serve ingest\n\nskipped: ${join(corpora, 'sigma-regression')} not found\n`;
   const totalBodies = Math.ceil(EVENTS / BATCH);
   const empty = mkdtempSync(join(tmpdir(), 'vigil-bench-norules-'));
   mkdirSync(join(empty, 'rules'));
