@@ -1,13 +1,18 @@
-import type { NormalizedEvent } from '../formats/profiles/types.js';
+import type { NormalizedEvent, ProfileInput } from '../formats/profiles/types.js';
 import type { EventJson } from '../storage/ports.js';
 
 /**
  * An event's JSON text, made once here: the store writes these strings and detection posts them to
- * its worker. What cannot be serialized is left to the store, whose transaction then fails as before.
+ * its worker. When the event's original is the input object itself and the receiver kept the text it
+ * was parsed from, that text is the original's JSON as is: JSON.parse of it gives the same object, and
+ * a document sent with duplicate keys keeps them verbatim (as sent; the parsed object keeps the last).
+ * Events a profile split out of one document (CloudTrail `Records`) are serialized. What cannot be
+ * serialized is left to the store, whose transaction then fails as before.
  */
-export function serializeEvent(n: NormalizedEvent): EventJson | undefined {
+export function serializeEvent(n: NormalizedEvent, input?: ProfileInput): EventJson | undefined {
   try {
-    return { core: JSON.stringify(n.core), logsource: JSON.stringify(n.logsource), original: JSON.stringify(n.original) };
+    const original = input?.kind === 'json' && input.json !== undefined && n.original === input.value ? input.json : JSON.stringify(n.original);
+    return { core: JSON.stringify(n.core), logsource: JSON.stringify(n.logsource), original };
   } catch {
     return undefined;
   }

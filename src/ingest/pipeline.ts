@@ -140,7 +140,7 @@ export class IngestPipeline implements IngestSink {
         outcomes[i] = { ok: true, ids: [] };
         for (const n of normalized) {
           const e: NewEvent = { core: n.core, logsource: n.logsource, original: n.original, profile: n.profile };
-          const json = serializeEvent(n);
+          const json = serializeEvent(n, input);
           if (json) e.json = json;
           if (n.originalText !== undefined) e.originalText = n.originalText;
           const key = info.dedupKeys?.[i];
