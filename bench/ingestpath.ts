@@ -50,7 +50,7 @@ function parseOnly(bodies: Uint8Array[]): number {
 
 function inputsOf(body: Uint8Array): ProfileInput[] {
   const out: ProfileInput[] = [];
-  for (const item of splitNdjson(body, { file: 'request body' })) if (item.ok) out.push({ kind: 'json', value: item.value as EventObject });
+  for (const item of splitNdjson(body, { file: 'request body' })) if (item.ok) out.push({ kind: 'json', value: item.value as EventObject, json: item.text });
   return out;
 }
 
@@ -59,7 +59,7 @@ function wholePath(bodies: Uint8Array[]): number {
   let n = 0;
   for (const body of bodies) {
     for (const input of inputsOf(body)) {
-      for (const e of normalize(input)) if (serializeEvent(e)) n++;
+      for (const e of normalize(input)) if (serializeEvent(e, input)) n++;
       estimateBytes(input);
     }
   }
@@ -71,14 +71,14 @@ export async function benchIngestPath(corpora: string): Promise<string> {
   if (!data) return '## HTTP ingest path, stage by stage\n\nskipped: sigma-regression corpus not found\n';
   const events = data.perBody.reduce((a, b) => a + b, 0);
   const inputs = data.bodies.flatMap(inputsOf);
-  const normalized: NormalizedEvent[] = inputs.flatMap((i) => normalize(i));
+  const normalized: [NormalizedEvent, ProfileInput][] = inputs.flatMap((i) => normalize(i).map((e): [NormalizedEvent, ProfileInput] => [e, i]));
   if (inputs.length !== events) throw new Error(`split gave ${inputs.length} events, expected ${events}`);
 
   const baseline = measure(() => parseOnly(data.bodies));
   const rows: [string, number][] = [
     ['splitNdjson (bytes -> objects)', measure(() => { let n = 0; for (const b of data.bodies) n += splitNdjson(b, { file: 'request body' }).length; return n; })],
     ['normalize (profile detection + ECS core)', measure(() => { let n = 0; for (const i of inputs) n += normalize(i).length; return n; })],
-    ['serialize (core, logsource, original JSON)', measure(() => { let n = 0; for (const e of normalized) if (serializeEvent(e)) n++; return n; })],
+    ['serialize (core, logsource, original JSON)', measure(() => { let n = 0; for (const [e, i] of normalized) if (serializeEvent(e, i)) n++; return n; })],
     ['queue size estimate', measure(() => { let n = 0; for (const i of inputs) n += estimateBytes(i) > 0 ? 1 : 0; return n; })],
     ['whole path: split -> normalize -> serialize (+ estimate)', measure(() => wholePath(data.bodies))],
   ];

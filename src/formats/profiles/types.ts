@@ -86,4 +86,9 @@ export interface SourceProfile {
   detect(input: ProfileInput): boolean;
   /** One input can give several events (a CloudTrail `Records` file). */
   normalize(input: ProfileInput): NormalizedEvent[];
+  /**
+   * detect and normalize in one pass, for profiles whose test already reads what normalize needs:
+   * undefined where detect is false, else what normalize gives.
+   */
+  match?(input: ProfileInput): NormalizedEvent[] | undefined;
 }

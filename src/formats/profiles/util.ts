@@ -1,6 +1,6 @@
 import { VigilError } from '../../core/errors.js';
 import type { EventObject } from '../../core/event.js';
-import { scanIsoTimestamp } from '../syslog/timestamp.js';
+import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
 import type { EcsCore, EcsKey, ProfileInput } from './types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -106,9 +106,55 @@ export function parseTime(v: unknown): number | undefined {
     return v > 1e11 ? Math.floor(v) : Math.floor(Math.round(v * 1e6) / 1000);
   }
   if (typeof v !== 'string' || v.length < 19 || v.length > 64) return undefined;
+  const fast = utcTime(v);
+  if (fast !== undefined) return fast;
   const text = v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v;
   const r = scanIsoTimestamp(text, 0, (wall) => wall);
   return r.ok && r.end === text.length ? r.epochMs : undefined;
+}
+
+function digitsAt(s: string, pos: number, n: number): number {
+  let v = 0;
+  for (let i = pos; i < pos + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The shapes Windows writes (`2024-01-01 10:00:00.123` in Sysmon's UtcTime, `...T...1234567Z` in
+ * SystemTime) read directly: `YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z]`, nothing after. Anything else
+ * (offsets, lower-case `t`/`z`, out-of-range fields) is left to scanIsoTimestamp, which reads these
+ * shapes the same way.
+ */
+function utcTime(s: string): number | undefined {
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const m = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':' || s[16] !== ':') return undefined;
+  let end = 19;
+  let ms = 0;
+  if (s[end] === '.') {
+    let n = 0;
+    end++;
+    for (; end < s.length; end++) {
+      const d = s.charCodeAt(end) - 48;
+      if (d < 0 || d > 9) break;
+      if (n < 3) ms = ms * 10 + d;
+      n++;
+    }
+    if (n === 0) return undefined;
+    for (; n < 3; n++) ms *= 10;
+  }
+  if (s[end] === 'Z') end++;
+  if (end !== s.length || day > daysInMonth(year, month)) return undefined;
+  return Date.UTC(year, month - 1, day, h, m, sec, ms);
 }
 
 export function isoTime(v: unknown): string | undefined {
@@ -134,6 +180,7 @@ export function finishCore(core: EcsCore, extraIps: Array<string | undefined> = 
     const v = core[key];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) (out as Record<string, unknown>)[key] = v;
   }
+  if (extraIps.length === 0 && !out['related.ip'] && !out['source.ip'] && !out['destination.ip']) return out;
   const ips = new Set<string>(out['related.ip'] ?? []);
   for (const candidate of [out['source.ip'], out['destination.ip'], ...extraIps]) if (candidate && isIp(candidate)) ips.add(candidate);
   if (ips.size > 0) out['related.ip'] = [...ips];

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
+import { parseTime } from './util.js';
+
+/** parseTime as it was before its direct path: everything through scanIsoTimestamp. */
+function reference(v: string): number | undefined {
+  if (v.length < 19 || v.length > 64) return undefined;
+  const text = v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v;
+  const r = scanIsoTimestamp(text, 0, (wall) => wall);
+  return r.ok && r.end === text.length ? r.epochMs : undefined;
+}
+
+test('parseTime reads every timestamp shape as scanIsoTimestamp does', () => {
+  const cases = [
+    '2024-01-01 10:00:00.123', '2024-01-01T10:00:00.1234567Z', '2024-01-01T10:00:00Z', '2024-01-01T10:00:00',
+    '2024-02-29 00:00:00.5', '2023-02-29 00:00:00.5', '2024-04-31T00:00:00Z', '2024-13-01T00:00:00Z', '2024-00-10T00:00:00Z',
+    '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2024-01-01T23:59:60Z', '2024-01-01T23:59:59.Z', '2024-01-01T23:59:59.',
+    '2024-01-01T10:00:00z', '2024-01-01t10:00:00Z', '2024-01-01T10:00:00+02:00', '2024-01-01T10:00:00.5-0130',
+    '2024-01-01T10:00:00Zx', '2024-01-01T10:00:00 ', '0050-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2000-02-29T00:00:00Z',
+    '0000-02-29T00:00:00Z', '2024-1-01T10:00:00.000Z', '2024/01/01 10:00:00', 'x024-01-01T10:00:00Z', '2024-01-01T1a:00:00Z',
+    '2024-01-01T10:00:00.000000000000000000000000000001Z', '2024-01-01_10:00:00',
+  ];
+  for (const v of cases) assert.equal(parseTime(v), reference(v), v);
+});
+
+test('daysInMonth counts as Date.UTC does, years 0-99 included', () => {
+  for (let year = 0; year <= 2500; year++) {
+    for (let month = 1; month <= 12; month++) {
+      assert.equal(daysInMonth(year, month), new Date(Date.UTC(year, month, 0)).getUTCDate(), `${year}-${month}`);
+    }
+  }
+});
