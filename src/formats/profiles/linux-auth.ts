@@ -2,7 +2,7 @@ import type { EventObject } from '../../core/event.js';
 import type { SyslogRecord } from '../syslog/record.js';
 import { syslogRecordFromJson } from './shipped-syslog.js';
 import type { EcsCore, NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
-import { finishCore, inputError, int, ip, port } from './util.js';
+import { finishCore, inputError, int, ip, isoString, port } from './util.js';
 
 /** Programs whose messages go to auth.log / secure; Sigma calls that log source `service: auth`. */
 const AUTH_PROGRAMS = new Set([
@@ -153,7 +153,7 @@ function serviceFor(program: string | undefined, message: string): string {
 
 export function syslogCore(record: SyslogRecord, extra: AuthFields | undefined, dataset: string): EcsCore {
   return finishCore({
-    '@timestamp': record.timestamp ? new Date(record.timestamp.epochMs).toISOString() : undefined,
+    '@timestamp': record.timestamp ? isoString(record.timestamp.epochMs) : undefined,
     'event.dataset': dataset,
     'host.name': record.hostname,
     'process.name': record.appName,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
-import { parseTime } from './util.js';
+import { isoString, parseTime } from './util.js';
 
 /** parseTime as it was before its direct path: everything through scanIsoTimestamp. */
 function reference(v: string): number | undefined {
@@ -30,4 +30,12 @@ test('daysInMonth counts as Date.UTC does, years 0-99 included', () => {
       assert.equal(daysInMonth(year, month), new Date(Date.UTC(year, month, 0)).getUTCDate(), `${year}-${month}`);
     }
   }
+});
+
+test('isoString is toISOString', () => {
+  const cases = [0, 1, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 1_700_000_000_123, 253_402_300_799_999,
+    253_402_300_800_000, -1, -62_198_755_200_000, 1.5, 8.64e15];
+  for (let i = 0; i < 100_000; i++) cases.push(Math.floor(Math.random() * 253_402_300_800_000));
+  for (const ms of cases) assert.equal(isoString(ms), new Date(ms).toISOString(), String(ms));
+  assert.throws(() => isoString(Number.NaN), RangeError);
 });

@@ -54,9 +54,15 @@ function keywordsHigh(keywords: string): number | undefined {
 
 function fromWinlogbeat(v: EventObject): WindowsRecord {
   const w = v.winlog as Record<string, unknown>;
-  const data: Record<string, unknown> = {};
-  if (isObject(w.user_data)) flattenInto(w.user_data, data);
-  if (isObject(w.event_data)) Object.assign(data, w.event_data);
+  let data: Record<string, unknown>;
+  // Without user_data, event_data is read in place (a copy would hold the same keys and values).
+  if (!isObject(w.user_data) && isObject(w.event_data) && !Object.hasOwn(w.event_data, '__proto__')) {
+    data = w.event_data;
+  } else {
+    data = {};
+    if (isObject(w.user_data)) flattenInto(w.user_data, data);
+    if (isObject(w.event_data)) Object.assign(data, w.event_data);
+  }
   const keywords = Array.isArray(w.keywords) ? w.keywords : [];
   const outcome = pick(v, 'event', 'outcome');
   let audit: WindowsRecord['audit'];
