@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
-import { isoString, parseTime } from './util.js';
+import { isIpv4, isoString, parseTime } from './util.js';
 
 /** parseTime as it was before its direct path: everything through scanIsoTimestamp. */
 function reference(v: string): number | undefined {
@@ -38,4 +38,21 @@ test('isoString is toISOString', () => {
   for (let i = 0; i < 100_000; i++) cases.push(Math.floor(Math.random() * 253_402_300_800_000));
   for (const ms of cases) assert.equal(isoString(ms), new Date(ms).toISOString(), String(ms));
   assert.throws(() => isoString(Number.NaN), RangeError);
+});
+
+test('isIpv4 accepts exactly the dotted quads split-and-check accepts', () => {
+  const reference = (s: string): boolean => {
+    const parts = s.split('.');
+    return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255 && (p.length === 1 || p[0] !== '0'));
+  };
+  const cases = ['1.2.3.4', '0.0.0.0', '255.255.255.255', '256.1.1.1', '01.2.3.4', '1.2.3', '1.2.3.4.', '.1.2.3.4', '1..2.3', '1.2.3.4.5',
+    '1.2.3.a', '1.2.3.04', '1.2.3.1000', '', '1', '10.0.2.2', '198.51.100.7 ', '١.2.3.4', '1.2.3.4\n'];
+  const alphabet = '0123456789.0125.';
+  for (let i = 0; i < 50_000; i++) {
+    let s = '';
+    const len = 1 + Math.floor(Math.random() * 16);
+    for (let k = 0; k < len; k++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+    cases.push(s);
+  }
+  for (const s of cases) assert.equal(isIpv4(s), reference(s), JSON.stringify(s));
 });

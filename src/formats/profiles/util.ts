@@ -52,10 +52,26 @@ export function isHex(s: string): boolean {
   return true;
 }
 
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => isDecimal(p) && p.length <= 3 && Number(p) <= 255 && (p.length === 1 || p[0] !== '0'));
+/** Four dot-separated decimals 0-255 of 1-3 digits without leading zeros, read in one pass. */
+export function isIpv4(s: string): boolean {
+  const n = s.length;
+  let parts = 0;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let v = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === n) return parts === 4;
+    if (parts === 4 || s.charCodeAt(i) !== 46) return false;
+    i++;
+  }
 }
 
 function isIpv6(s: string): boolean {
