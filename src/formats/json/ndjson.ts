@@ -1,6 +1,6 @@
 import { VigilError } from '../../core/errors.js';
 import { ByteChunks } from '../byte-chunks.js';
-import { JsonValueScanner, decodeUtf8, describeType, isJsonWhitespace, parseJsonText } from './scan.js';
+import { JsonValueScanner, decodeUtf8, describeType, isJsonWhitespace, jsonError } from './scan.js';
 
 export interface NdjsonOptions {
   /** Longest line (or array element) accepted, in bytes; longer ones are reported and skipped. Default 1 MiB. */
@@ -220,16 +220,17 @@ function failItem(code: string, message: string, line: number, file: string | un
 function decodeItem(bytes: Uint8Array, line: number, requireObjects: boolean, file: string | undefined): NdjsonItem {
   // The shared decoder drops a BOM at the start of each piece, as the streaming decoder always did.
   const text = decodeUtf8(bytes);
+  let value: unknown;
   try {
-    const value = parseJsonText(text, 'JSON_BAD_LINE', `line ${line}`, location(line, file));
-    if (requireObjects && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-      return { ok: false, line, error: new VigilError('JSON_NOT_OBJECT', `line ${line}: expected a JSON object, got ${describeType(value)}`, location(line, file)) };
-    }
-    return { ok: true, value, line, text };
+    value = JSON.parse(text);
   } catch (err) {
-    if (err instanceof VigilError) return { ok: false, error: err, line };
-    throw err;
+    // The location and message are made only for a bad line: this runs for every event.
+    return { ok: false, line, error: jsonError(err, 'JSON_BAD_LINE', `line ${line}`, location(line, file)) };
   }
+  if (requireObjects && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    return { ok: false, line, error: new VigilError('JSON_NOT_OBJECT', `line ${line}: expected a JSON object, got ${describeType(value)}`, location(line, file)) };
+  }
+  return { ok: true, value, line, text };
 }
 
 /**
