@@ -19,6 +19,7 @@ function paths(names: readonly string[]): readonly Path[] {
 
 /** The nested value, else the flat key with the dotted name. */
 function at(obj: EventObject, path: Path): unknown {
+  if (path.steps.length === 1) return obj[path.name];
   let cur: unknown = obj;
   for (const key of path.steps) {
     if (!cur || typeof cur !== 'object') return obj[path.name];
