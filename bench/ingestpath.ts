@@ -1,8 +1,8 @@
 /**
- * The HTTP ingest path on the server's main thread, stage by stage, on the serve bench's bytes
- * (bench/serve.ts serveMix): NDJSON splitting, source-profile normalization, the event JSON the store
- * and detection take, the queue's size estimate, and the whole split -> normalize -> serialize path,
- * in µs per event and as a ratio to a JSON.parse-only loop over the same bytes in the same run.
+ * The HTTP ingest path on the server's main thread, stage by stage, on the serve bench's HTTP bodies
+ * (bench/serve-data.ts): NDJSON splitting, source-profile normalization, the event JSON the store and
+ * detection take, the queue's size estimate, and the whole split -> normalize -> serialize path, in µs
+ * per event and as a ratio to a JSON.parse-only loop over the same bytes in the same run.
  */
 import { splitNdjson } from '../src/formats/json/ndjson.js';
 import { normalize } from '../src/formats/profiles/registry.js';
@@ -10,7 +10,17 @@ import type { NormalizedEvent, ProfileInput } from '../src/formats/profiles/type
 import type { EventObject } from '../src/core/event.js';
 import { serializeEvent } from '../src/ingest/event-json.js';
 import { estimateBytes } from '../src/ingest/pipeline-size.js';
-import { serveMix } from './serve.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { authEvents, ndjsonBodies, regressionEvents, type Bodies } from './serve-data.js';
+
+/** The serve bench's HTTP bodies (its `storm`): 20 bodies from sigma-regression events and auth.log lines. */
+function serveMix(corpora: string): Bodies | undefined {
+  const regression = join(corpora, 'sigma-regression');
+  const authLog = join(corpora, 'logs', 'system-auth', 'test.log');
+  if (!existsSync(regression)) return undefined;
+  return ndjsonBodies(regressionEvents(regression), existsSync(authLog) ? authEvents(authLog) : [], 20);
+}
 
 const ROUNDS = Number(process.env['VIGIL_BENCH_INGESTPATH_ROUNDS'] ?? 7);
 

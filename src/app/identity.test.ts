@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startVigil, type RunningVigil } from './start.js';
+import { startTestServer } from './testing/kit.js';
 
 const ADMIN = 'identity-admin-token-0123456789';
 const BIN = fileURLToPath(new URL('../../../bin/vigil.js', import.meta.url));
@@ -19,11 +20,11 @@ let vigil: RunningVigil;
 const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-identity-'));
-  vigil = await startVigil({ dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'no-rules')], env: { VIGIL_ADMIN_TOKEN: ADMIN }, log: () => {}, print: () => {} });
+  ({ vigil, dir } = await startTestServer('identity', { adminToken: ADMIN }));
 });
 
 after(async () => {
+  // The audit test restarts the server on the same folder: close whichever one is running.
   await vigil.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -4,17 +4,17 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJsonEvents } from '../cli/read-events.js';
 import { CORPORA, SKIP_CORPORA } from '../core/corpora.js';
 import { findRegressionCases, type RegressionCase } from '../sigma/regress.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { startTestServer, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'e2e-regression-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
-let dir: string;
+let server: TestServer | undefined;
 let vigil: RunningVigil;
 
 function caseRecords(c: RegressionCase): unknown[] | undefined {
@@ -25,17 +25,11 @@ function caseRecords(c: RegressionCase): unknown[] | undefined {
 
 before(async () => {
   if (SKIP_CORPORA) return;
-  dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(CORPORA, 'sigma/rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
-  });
+  server = await startTestServer('e2e', { adminToken: TOKEN, rulePaths: [join(CORPORA, 'sigma/rules')] });
+  vigil = server.vigil;
 });
 
-after(async () => {
-  if (SKIP_CORPORA) return;
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server?.close());
 
 async function allAlerts(): Promise<{ ruleId: string; count: number }[]> {
   const out: { ruleId: string; count: number }[] = [];

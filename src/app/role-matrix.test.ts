@@ -5,13 +5,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../api/auth.js';
 import { PERMISSIONS, ROLES, USER_ROLES, roleAllows, type Role } from '../api/permissions.js';
 import type { RouteDef } from '../api/router.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { startTestServer, type TestServer } from './testing/kit.js';
 
 // Splunk's HEC health endpoint is unauthenticated: load balancers probe it without a token.
 const PUBLIC = [
@@ -20,13 +18,13 @@ const PUBLIC = [
 ];
 const PASSWORD = 'matrix password 123';
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
 const tokens = new Map<Role, string>();
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-matrix-'));
-  vigil = await startVigil({ dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'no-rules')], env: { VIGIL_ADMIN_TOKEN: 'matrix-admin-token-0123456789' }, log: () => {}, print: () => {} });
+  server = await startTestServer('matrix', { adminToken: 'matrix-admin-token-0123456789' });
+  vigil = server.vigil;
   for (const role of ROLES) {
     const token = `matrix-${role}-token-0123456789`;
     vigil.stores.tokens.add({ name: `t-${role}`, hash: hashToken(token), role, kind: role === 'ingest' ? 'ingest' : 'token' });
@@ -37,10 +35,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 function concrete(route: RouteDef): string {
   return route.path.replace(/:id\b/g, '999999').replace(/:(\w+)/g, 'x');

@@ -7,11 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { startTestServer, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'rsyslog-test-token-0123456789';
 const MODULE_DIRS = ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog'];
@@ -38,6 +38,7 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+let server: TestServer;
 let dir: string;
 let vigil: RunningVigil;
 let daemon: ChildProcess | undefined;
@@ -46,13 +47,9 @@ const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/js
 
 before(async () => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), 'vigil-rsyslog-'));
-  mkdirSync(join(dir, 'rules'));
+  server = await startTestServer('rsyslog', { adminToken: TOKEN, rules: { 'ssh.yml': RULE } });
+  ({ vigil, dir } = server);
   mkdirSync(join(dir, 'work'));
-  writeFileSync(join(dir, 'rules', 'ssh.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
-  });
   udpPort = await freeUdpPort();
   writeFileSync(join(dir, 'rsyslog.conf'), `
 global(workDirectory="${join(dir, 'work')}")
@@ -81,8 +78,7 @@ ruleset(name="ship") {
 after(async () => {
   if (skip) return;
   daemon?.kill('SIGTERM');
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
+  await server.close();
 });
 
 async function searchUntil(query: string, want: number, timeoutMs = 30_000): Promise<Record<string, unknown>[]> {

@@ -1,12 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { hashToken } from '../api/auth.js';
 import { DB_FILE } from '../storage/sqlite/index.js';
 import { startVigil, type RunningVigil } from './start.js';
+import { bearer, startTestServer, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const INGEST_TOKEN = 'test-ingest-token-0123456789';
@@ -34,26 +33,19 @@ function sysmon(image: string): string {
   });
 }
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
-const auth = { authorization: `Bearer ${TOKEN}` };
+const auth = bearer(TOKEN);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-serve-pipeline-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'whoami.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')],
-    env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
-    ingest: { maxQueuedEvents: 4, retryAfterSeconds: 2 },
+  server = await startTestServer('serve-pipeline', {
+    adminToken: TOKEN, rules: { 'whoami.yml': RULE }, ingest: { maxQueuedEvents: 4, retryAfterSeconds: 2 },
   });
+  vigil = server.vigil;
   vigil.stores.tokens.add({ name: 'shipper', hash: hashToken(INGEST_TOKEN), role: 'ingest', kind: 'ingest' });
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 function post(body: string): Promise<Response> {
   return fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body });
@@ -98,13 +90,13 @@ test('an overloaded ingest answers 429 with Retry-After and stores nothing of th
 
 test('a store that fails answers 503 with Retry-After', async () => {
   const other = await startVigil({
-    dataDir: join(dir, 'data2'), port: 0, rules: [join(dir, 'rules')],
+    dataDir: join(server.dir, 'data2'), port: 0, rules: [server.rulesDir],
     env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
   });
   try {
     // A second connection makes every event append fail, as a full disk would; tokens still work.
     // (Each append creates or updates its day partition's catalog row.)
-    const db = new Database(join(dir, 'data2', DB_FILE));
+    const db = new Database(join(server.dir, 'data2', DB_FILE));
     db.exec(`CREATE TRIGGER fail_inserts BEFORE INSERT ON partitions BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;
       CREATE TRIGGER fail_updates BEFORE UPDATE ON partitions BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`);
     db.close();

@@ -2,13 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { effectiveConfig } from '../cli/commands/serve.js';
 import { SyslogListenerSchema } from './config.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { startTestServer, type TestServer } from './testing/kit.js';
 
 const run = promisify(execFile);
 const TOKEN = 'syslog-serve-token-0123456789';
@@ -23,24 +23,19 @@ detection:
   condition: keywords
 `;
 let haveLogger = true;
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
 
 before(async () => {
   try { await run('logger', ['--version']); } catch { haveLogger = false; }
-  dir = mkdtempSync(join(tmpdir(), 'vigil-serve-syslog-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'sudo.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
+  server = await startTestServer('serve-syslog', {
+    adminToken: TOKEN, rules: { 'sudo.yml': RULE },
     syslog: [SyslogListenerSchema.parse({ protocol: 'udp', port: 0 }), SyslogListenerSchema.parse({ protocol: 'tcp', port: 0 })],
   });
+  vigil = server.vigil;
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 async function search(query: string, want: number): Promise<Record<string, unknown>[]> {
   const deadline = Date.now() + 15_000;
@@ -61,7 +56,11 @@ test('logger over UDP and TCP (octet counting) reaches the store as linux auth, 
   await run('logger', ['--rfc5424', '-n', '127.0.0.1', '-P', String(tcp), '-T', '--octet-count', '-t', 'sudo', '-p', 'authpriv.notice', line]);
   const events = await search('user.name:alice and message:*COMMAND*', 2);
   assert.equal(events.length, 2);
-  for (const e of events) assert.equal(e['profile'], 'linux_auth');
+  for (const e of events) {
+    assert.equal(e['profile'], 'linux_auth');
+    assert.match(String((e['core'] as Record<string, unknown>)['log.source.address']), /^127\.0\.0\.1:\d+$/, 'the sender is kept');
+  }
+  assert.equal((await search('log.source.address:127.0.0.1*', 2)).length, 2, 'and searchable');
   const alerts = await (await fetch(`${vigil.url}/api/v1/alerts`, { headers: auth })).json() as { alerts: { ruleId: string; count: number }[] };
   const deadline = Date.now() + 10_000;
   let hit = alerts.alerts.find((a) => a.ruleId === '33333333-3333-4333-8333-333333333333');
@@ -78,7 +77,7 @@ test('logger over UDP and TCP (octet counting) reaches the store as linux auth, 
 });
 
 test('--syslog-port opens UDP and TCP on one port; flags override the config file', () => {
-  const file = join(dir, 'vigil.yml');
+  const file = join(server.dir, 'vigil.yml');
   writeFileSync(file, 'http: { port: 9000 }\nsyslog:\n  - { protocol: udp, port: 5514 }\n');
   const c = effectiveConfig({ config: file, httpPort: 9100, syslogPort: 1514 });
   assert.equal(c.http.port, 9100);

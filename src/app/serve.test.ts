@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { bearer, startTestServer, sysmonProcess, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const RULE = `
@@ -21,40 +21,20 @@ detection:
   condition: selection
 `;
 
-function sysmonEvent(image: string, time = new Date().toISOString()): Record<string, unknown> {
-  return {
-    Event: {
-      System: {
-        Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: 'ws01.corp.example',
-        TimeCreated: { '#attributes': { SystemTime: time } },
-        EventRecordID: 1000,
-      },
-      EventData: { Image: image, CommandLine: `${image} /all`, User: 'CORP\\alice' },
-    },
-  };
-}
+const sysmonEvent = (image: string, time?: string): Record<string, unknown> =>
+  sysmonProcess({ image, commandLine: `${image} /all`, ...(time ? { time } : {}) });
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
-const auth = { authorization: `Bearer ${TOKEN}` };
+let dir: string;
+const auth = bearer(TOKEN);
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-serve-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'whoami.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')],
-    env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {}, maxBodyBytes: 1024 * 1024,
-  });
+  server = await startTestServer('serve', { adminToken: TOKEN, rules: { 'whoami.yml': RULE }, maxBodyBytes: 1024 * 1024 });
+  ({ vigil, dir } = server);
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 test('healthz needs no token; everything else answers 401 without a valid one', async () => {
   assert.equal(vigil.rules.loaded, 1);

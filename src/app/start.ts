@@ -136,7 +136,7 @@ export async function startVigil(options: ServeOptions = {}): Promise<RunningVig
   const dataDir = resolve(options.dataDir ?? './data');
   const rulePaths = options.rules && options.rules.length ? options.rules : defaultRulePaths();
 
-  const stores = openSqliteStores(dataDir);
+  const stores = openSqliteStores(dataDir, { indexer: true });
   let generatedToken: string | undefined;
   try {
     generatedToken = ensureAdminToken(stores, options.env ?? process.env);

@@ -4,11 +4,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../api/auth.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { bearer, jsonClient, startTestServer, type TestServer } from './testing/kit.js';
 
 const ADMIN = 'triage-admin-token-0123456789';
 const VIEWER = 'triage-viewer-token-0123456789';
@@ -52,22 +50,14 @@ function sysmon(host: string, eventTime: number, image: string): Record<string, 
   };
 }
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
 let clock = T0;
-const admin = { authorization: `Bearer ${ADMIN}` };
-const viewer = { authorization: `Bearer ${VIEWER}` };
+const admin = bearer(ADMIN);
+const viewer = bearer(VIEWER);
 let alice: Record<string, string>;
 
-// JSON answers are read field by field; the assertions are the type checks.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = admin): Promise<{ status: number; json: any; text: string }> {
-  const r = await fetch(`${vigil.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: r.status, json, text };
-}
+const call = jsonClient(() => vigil.url, admin);
 
 /** Ingests one event at the current clock and returns the alert it raised. */
 async function raise(host: string, eventTime: number, image: string): Promise<number> {
@@ -83,13 +73,10 @@ async function raise(host: string, eventTime: number, image: string): Promise<nu
 const ids: Record<string, number> = {};
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-triage-'));
-  mkdirSync(join(dir, 'rules'));
-  for (const [name, text] of Object.entries(RULES)) writeFileSync(join(dir, 'rules', name), text);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: ADMIN }, log: () => {}, print: () => {},
-    now: () => clock, sla: { medium: { acknowledgeMs: 2 * HOUR, resolveMs: 5 * 24 * HOUR } },
+  server = await startTestServer('triage', {
+    adminToken: ADMIN, rules: RULES, now: () => clock, sla: { medium: { acknowledgeMs: 2 * HOUR, resolveMs: 5 * 24 * HOUR } },
   });
+  vigil = server.vigil;
   vigil.stores.tokens.add({ name: 'vera', hash: hashToken(VIEWER), role: 'viewer' });
   const system = { actor: { kind: 'system', name: 'test' }, role: 'admin' };
   await vigil.identity.users.create(system, { username: 'alice', role: 'analyst', password: PASSWORD });
@@ -110,10 +97,7 @@ before(async () => {
   ids['a4'] = await raise('ws03', T0 + 30 * MIN, 'whoami.exe');
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 test('new alerts start as new with their first event time; the old status name still filters', async () => {
   const a1 = (await call('GET', `/api/v1/alerts/${ids['a1']}`)).json;

@@ -6,11 +6,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { hashToken } from '../api/auth.js';
-import { startVigil, type RunningVigil } from './start.js';
+import type { RunningVigil } from './start.js';
+import { bearer, jsonClient, startTestServer, sysmonProcess, type JsonAnswer, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'tuning-admin-token-0123456789';
 const VIEWER = 'tuning-viewer-token-0123456789';
@@ -29,38 +27,15 @@ detection:
   condition: selection
 `;
 
-function sysmon(host: string, url: string, user = 'CORP\\alice'): Record<string, unknown> {
-  return {
-    Event: {
-      System: {
-        Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
-        EventID: 1,
-        Channel: 'Microsoft-Windows-Sysmon/Operational',
-        Computer: host,
-        TimeCreated: { '#attributes': { SystemTime: new Date().toISOString() } },
-      },
-      EventData: {
-        Image: 'C:\\Windows\\System32\\certutil.exe',
-        CommandLine: `certutil.exe -urlcache -split -f ${url} out.bin`,
-        User: user,
-      },
-    },
-  };
-}
+const sysmon = (host: string, url: string, user = 'CORP\\alice'): Record<string, unknown> =>
+  sysmonProcess({ host, user, image: 'C:\\Windows\\System32\\certutil.exe', commandLine: `certutil.exe -urlcache -split -f ${url} out.bin` });
 
-let dir: string;
+let server: TestServer;
 let vigil: RunningVigil;
+const client = jsonClient(() => vigil.url);
 
-// JSON answers are read field by field; the assertions are the type checks.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(method: string, path: string, body?: unknown, token = TOKEN): Promise<{ status: number; json: any; text: string }> {
-  const r = await fetch(`${vigil.url}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  let json: unknown;
-  try { json = JSON.parse(text); } catch { json = undefined; }
-  return { status: r.status, json, text };
+function call(method: string, path: string, body?: unknown, token = TOKEN): Promise<JsonAnswer> {
+  return client(method, path, body, { ...bearer(token), 'content-type': 'application/json' });
 }
 
 async function ingest(...events: Record<string, unknown>[]): Promise<void> {
@@ -81,21 +56,14 @@ async function alertsOf(host: string): Promise<AlertView[]> {
 const inAnHour = (): string => new Date(Date.now() + 3600_000).toISOString();
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vigil-tuning-'));
-  mkdirSync(join(dir, 'rules'));
-  writeFileSync(join(dir, 'rules', 'certutil.yml'), RULE);
-  vigil = await startVigil({
-    dataDir: join(dir, 'data'), port: 0, rules: [join(dir, 'rules')], env: { VIGIL_ADMIN_TOKEN: TOKEN }, log: () => {}, print: () => {},
-  });
+  server = await startTestServer('tuning', { adminToken: TOKEN, rules: { 'certutil.yml': RULE } });
+  vigil = server.vigil;
   vigil.stores.tokens.add({ name: 'vera', hash: hashToken(VIEWER), role: 'viewer' });
   vigil.stores.tokens.add({ name: 'ann', hash: hashToken(ANALYST), role: 'analyst' });
   vigil.stores.tokens.add({ name: 'dee', hash: hashToken(ENGINEER), role: 'detection-engineer' });
 });
 
-after(async () => {
-  await vigil.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => server.close());
 
 test('a maintenance window hides matching alerts, counts them, lists them; expiry ends it', async () => {
   const created = await call('POST', '/api/v1/suppressions', { host: 'maint-01', expires: inAnHour(), reason: 'patch night CHG-1234' }, ENGINEER);

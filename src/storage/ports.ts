@@ -113,6 +113,13 @@ export interface EventStore {
   /** Runs a hunt query compiled against DEFAULT_SCHEMA over the stored events of its range. */
   search(query: CompiledQuery): SearchResult;
   /**
+   * Resolves once every event committed before the call is visible to `query`'s full-text terms (at
+   * once when the store indexes full text in the append transaction or the query has none), or after
+   * `timeoutMs`. search() is correct without it (it indexes what is missing itself, blocking the
+   * caller); awaiting it first lets a server wait for a background indexer instead.
+   */
+  whenIndexed?(timeoutMs: number, query?: CompiledQuery): Promise<void>;
+  /**
    * Stored events with `range.from <= ts < range.to`, in id order, a batch at a time (bounded memory).
    * Each batch is read when the iterator advances, so a caller may await between batches. Events
    * appended after the scan started are not part of it.

@@ -2,14 +2,16 @@
  * Stored events: get one by id, and hunt queries over them. A query error answers 400 with its column
  * and offending token (`{"error":{"code","message","column","token"}}`).
  */
-import { compileHunt } from '../../query/sql/compile.js';
-import { DEFAULT_SCHEMA } from '../../query/sql/schema.js';
 import { VigilError } from '../../core/errors.js';
 import { DEFAULT_LIMITS } from '../../query/limits.js';
 import { parseTime, resolveTimeRange, type TimeRange } from '../../query/time.js';
+import { compileHuntRequest, searchLimited } from '../../storage/hunt.js';
 import type { EventStore } from '../../storage/ports.js';
 import { HttpError, parseJsonObject, pathId, sendJson } from '../http.js';
 import type { RouteDef } from '../router.js';
+
+/** How long a search waits for the background full-text indexer before indexing the rest itself. */
+const SEARCH_INDEX_WAIT_MS = 5_000;
 
 function timeArg(v: unknown, name: string): string | number | undefined {
   if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number') return v ?? undefined;
@@ -57,16 +59,9 @@ export function eventRoutes(events: EventStore, now: () => number = Date.now): R
         const limit = limitArg(rawLimit);
         const t = now();
         const range = requestRange(from, to, t);
-        const compiled = compileHunt(query, {
-          range, now: t, schema: DEFAULT_SCHEMA, limits: limit === undefined ? undefined : { defaultRows: limit },
-        });
-        const result = events.search(compiled);
-        // `limit` also caps a larger `| head N`.
-        if (limit !== undefined) {
-          if (result.kind === 'events') result.events = result.events.slice(0, limit);
-          else result.rows = result.rows.slice(0, limit);
-        }
-        sendJson(res, 200, { range, ...result });
+        const compiled = compileHuntRequest({ query, range, now: t, ...(limit !== undefined && { limit }) });
+        await events.whenIndexed?.(SEARCH_INDEX_WAIT_MS, compiled);
+        sendJson(res, 200, { range, ...searchLimited(events, compiled, limit) });
       },
     },
   ];

@@ -73,6 +73,8 @@ export function normalize(input: ProfileInput, profileName?: string): Normalized
 function applyTransport(events: NormalizedEvent[], meta: TransportMeta): void {
   for (const event of events) {
     if (meta.host !== undefined && meta.host !== '' && event.core['host.name'] === undefined) event.core['host.name'] = meta.host;
+    // Only the transport knows it, so it is set whatever the content says.
+    if (meta.peer !== undefined && meta.peer !== '') event.core['log.source.address'] = meta.peer;
     if (meta.time !== undefined && event.core['@timestamp'] === undefined) {
       const t = new Date(meta.time);
       if (Number.isFinite(t.getTime())) event.core['@timestamp'] = t.toISOString();

@@ -32,6 +32,8 @@ export interface EcsCore {
   'dns.question.name'?: string;
   message?: string;
   'related.ip'?: string[];
+  /** Where a network receiver got the event from, `address:port` (`[v6]:port`), as Filebeat's syslog input records it. */
+  'log.source.address'?: string;
 }
 
 export type EcsKey = keyof EcsCore;
@@ -47,6 +49,8 @@ export interface TransportMeta {
   host?: string;
   /** Sender-given event time (epoch ms), used when the content has no timestamp. */
   time?: number;
+  /** The address and port the bytes came from (the sender or its relay): becomes `log.source.address`. */
+  peer?: string;
 }
 
 /** What a profile reads: a JSON object, a parsed syslog message, or one raw text line. */

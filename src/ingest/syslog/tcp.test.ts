@@ -44,6 +44,7 @@ for (const octetCount of [false, true]) {
       assert.deepEqual([r.format, r.hostname, r.appName, r.procId], ['rfc5424', hostname(), 'batchjob', '99']);
       assert.deepEqual(r.structuredData.find((e) => e.id === 'origin@1')?.params, [['run', '7']]);
       assert.equal(sink.received[0]!.info.source, 'syslog-tcp');
+      assert.match(sink.received[0]!.input.transport?.peer ?? '', /^127\.0\.0\.1:\d+$/, 'the sender\'s address and port');
       await waitUntil(() => listener.stats().connections.open === 0, 'the connection closed');
       assert.deepEqual(listener.stats().connections, { open: 0, total: 1, refused: 0, idleClosed: 0, tlsFailed: 0 });
       assert.deepEqual(listener.stats().dropped, {});

@@ -6,7 +6,7 @@ import { createSyslogParser, SyslogFrameDecoder, type FrameEvent, type SyslogPar
 import type { IngestSink } from '../types.js';
 import { Batcher } from './batcher.js';
 import { StreamDelivery } from './delivery.js';
-import { readMessage } from './message.js';
+import { peerAddress, readMessage } from './message.js';
 import { resolveOptions, type ResolvedOptions, type SyslogListenerOptions } from './options.js';
 import { ListenerStats, type SyslogStats } from './stats.js';
 import type { SyslogListener } from './udp.js';
@@ -15,7 +15,10 @@ import type { SyslogListener } from './udp.js';
 interface Connection {
   socket: Socket;
   decoder: SyslogFrameDecoder;
+  /** For log lines. */
   peer: string;
+  /** `address:port` of the sender, when the socket knows it: each event's `log.source.address`. */
+  address: string | undefined;
   finished: boolean;
 }
 
@@ -97,10 +100,11 @@ export class TcpSyslogListener implements SyslogListener {
   }
 
   private accept(socket: Socket): void {
+    const address = peerAddress(socket.remoteAddress, socket.remotePort);
     const conn: Connection = {
-      socket,
+      socket, address,
       decoder: new SyslogFrameDecoder({ maxFrameBytes: this.options.maxMessageBytes }),
-      peer: `${socket.remoteAddress}:${socket.remotePort}`,
+      peer: address ?? 'unknown peer',
       finished: false,
     };
     this.connections.add(conn);
@@ -145,7 +149,7 @@ export class TcpSyslogListener implements SyslogListener {
         continue;
       }
       this.counters.value.received++;
-      const { input, parsed } = readMessage(this.parse, e.data, { offset: e.offset });
+      const { input, parsed } = readMessage(this.parse, e.data, { offset: e.offset }, conn.address);
       if (!parsed) this.counters.value.parseErrors++;
       this.batcher.add(input, parsed, now);
     }

@@ -50,6 +50,7 @@ test('logger --rfc5424 over UDP: header, structured data and message kept', { sk
     assert.equal(info.profile, undefined);
     assert.ok(Math.abs(info.receivedAt - Date.now()) < 60_000);
     assert.equal((sink.received[0]!.input as { text?: string }).text?.endsWith('hello over udp'), true);
+    assert.match(sink.received[0]!.input.transport?.peer ?? '', /^127\.0\.0\.1:\d+$/, 'the sender\'s address and port');
     assert.deepEqual({ received: listener.stats().received, stored: listener.stats().stored }, { received: 1, stored: 1 });
   } finally {
     await listener.close();
@@ -138,10 +139,12 @@ test('a message that is not syslog is kept as text with the parse error noted, o
     await sendDatagrams(port, ['<999>Oct 11 22:14:15 h sshd: broken pri', '<38>Oct 11 22:14:15 h sshd[1]: fine']);
     await waitUntil(() => sink.received.length === 2, 'two events');
     const bad = sink.received.find((r) => r.input.kind === 'json')!;
-    assert.deepEqual(bad.input, {
+    const { transport, ...content } = bad.input;
+    assert.deepEqual(content, {
       kind: 'json',
       value: { message: '<999>Oct 11 22:14:15 h sshd: broken pri', error: { code: 'SYSLOG_BAD_PRI', message: 'syslog: PRI 999 is not between 0 and 191 at column 2' } },
     });
+    assert.match(transport?.peer ?? '', /^127\.0\.0\.1:\d+$/, 'the sender is kept for text too');
     assert.equal(bad.info.profile, undefined, 'no syslog profile forced on text');
     const good = sink.received.find((r) => r.input.kind === 'syslog')!;
     assert.equal(good.info.profile, 'linux_auth');
@@ -182,6 +185,7 @@ test('an IPv6 listener on ::1 takes logger\'s datagrams', { skip: noLogger || no
     const [r] = sink.records();
     assert.equal(r!.appName, 'v6app');
     assert.equal(r!.message, 'hello over ipv6');
+    assert.match(sink.received[0]!.input.transport?.peer ?? '', /^\[::1\]:\d+$/, 'an IPv6 peer in brackets');
   } finally {
     await listener.close();
   }

@@ -5,7 +5,7 @@ import { createSyslogParser, type SyslogParser } from '../../formats/syslog/inde
 import type { IngestSink } from '../types.js';
 import { Batcher } from './batcher.js';
 import { LossyDelivery } from './delivery.js';
-import { readMessage } from './message.js';
+import { peerAddress, readMessage } from './message.js';
 import { resolveOptions, type ResolvedOptions, type SyslogListenerOptions } from './options.js';
 import { ListenerStats, type SyslogStats } from './stats.js';
 
@@ -42,7 +42,7 @@ export class UdpSyslogListener implements SyslogListener {
     const { host, port, recvBufferSize } = this.options;
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize });
     this.socket = socket;
-    socket.on('message', (msg) => this.onMessage(msg));
+    socket.on('message', (msg, rinfo) => this.onMessage(msg, peerAddress(rinfo.address, rinfo.port)));
     await new Promise<void>((ok, fail) => {
       socket.once('error', fail);
       socket.bind(port, host, () => {
@@ -57,14 +57,14 @@ export class UdpSyslogListener implements SyslogListener {
     return { port: socket.address().port };
   }
 
-  private onMessage(msg: Buffer): void {
+  private onMessage(msg: Buffer, peer: string | undefined): void {
     this.counters.value.bytes += msg.length;
     if (msg.length > this.options.maxMessageBytes) {
       this.counters.drop(1, 'oversize');
       return;
     }
     this.counters.value.received++;
-    const { input, parsed } = readMessage(this.parse, msg, {});
+    const { input, parsed } = readMessage(this.parse, msg, {}, peer);
     if (!parsed) this.counters.value.parseErrors++;
     this.batcher.add(input, parsed, Date.now());
   }

@@ -21,6 +21,8 @@ export interface FixtureEvent {
   destination_ip: string | null;
   process_command_line: string | null;
   message: string | null;
+  /** The normalized ECS core (flat keys), as the store keeps it; null where a test leaves it out. */
+  core: string | null;
   raw: string;
 }
 
@@ -31,7 +33,7 @@ CREATE TABLE events (
   event_code TEXT, event_provider TEXT, event_dataset TEXT,
   host_name TEXT, user_name TEXT, source_ip TEXT, destination_ip TEXT,
   process_command_line TEXT, message TEXT,
-  raw TEXT NOT NULL
+  core TEXT, raw TEXT NOT NULL
 );
 CREATE INDEX events_ts ON events (ts);
 CREATE VIRTUAL TABLE events_fts USING fts5(message);
@@ -40,11 +42,11 @@ CREATE VIRTUAL TABLE events_fts USING fts5(message);
 const at = (minutes: number): number => T0 + minutes * 60_000;
 const events: FixtureEvent[] = [];
 
-function add(id: number, minutes: number, fields: Partial<Omit<FixtureEvent, 'id' | 'ts' | 'raw'>>, raw: object): void {
+function add(id: number, minutes: number, fields: Partial<Omit<FixtureEvent, 'id' | 'ts' | 'raw' | 'core'>>, raw: object, core?: object): void {
   events.push({
     id, ts: at(minutes), event_code: null, event_provider: null, event_dataset: null, host_name: null,
     user_name: null, source_ip: null, destination_ip: null, process_command_line: null, message: null,
-    ...fields, raw: JSON.stringify(raw),
+    ...fields, core: core === undefined ? null : JSON.stringify(core), raw: JSON.stringify(raw),
   });
 }
 
@@ -95,7 +97,9 @@ logon(18, 130, '4624', 'WS-01', 'alice', 2, null);
 function sshd(id: number, minutes: number, host: string, user: string | null, ip: string | null, message: string): void {
   add(id, minutes, {
     event_provider: 'sshd', event_dataset: 'system.auth', host_name: host, user_name: user, source_ip: ip, message,
-  }, { process: { name: 'sshd', pid: 700 + id }, log: { syslog: { priority: 38 } } });
+  }, { process: { name: 'sshd', pid: 700 + id }, log: { syslog: { priority: 38 } } },
+  // Only the normalized core says how the attempt ended; the original is a bare syslog line.
+  { 'process.name': 'sshd', 'event.outcome': /^Failed/.test(message) ? 'failure' : /^Accepted/.test(message) ? 'success' : 'unknown' });
 }
 
 sshd(19, 200, 'web-01', 'root', '203.0.113.5', 'Failed password for root from 203.0.113.5 port 52231 ssh2');

@@ -29,7 +29,7 @@ export interface Relation {
   rebase(qualifier: string): Relation;
 }
 
-/** Events: mapped fields are columns, everything else is looked up in the original-event JSON. */
+/** Events: mapped fields are columns, everything else is looked up in the core JSON, then the original event's. */
 export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, qualifier: string): Relation {
   const q = dialect.quoteIdentifier(qualifier);
   const column = (name: string): Sql => raw(`${q}.${dialect.quoteIdentifier(name)}`);
@@ -42,7 +42,9 @@ export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, quali
     // Flat dotted keys first (`{"host.name": ...}`), then the nested path, the order core getPath() uses.
     const segments = name.split('.');
     const paths = segments.length > 1 ? [[name], segments] : [segments];
-    return { sql: dialect.jsonLookup(column(schema.json), paths), type: 'dynamic' };
+    const original = dialect.jsonLookup(column(schema.json), paths);
+    if (schema.coreJson === undefined) return { sql: original, type: 'dynamic' };
+    return { sql: sql`coalesce(${dialect.jsonLookup(column(schema.coreJson), [[name]])}, ${original})`, type: 'dynamic' };
   };
   const keyColumn = column(schema.key);
   return {

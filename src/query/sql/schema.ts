@@ -21,6 +21,12 @@ export interface SchemaMapping {
   key: string;
   /** Column holding the original event as JSON text (must be valid JSON in every row). */
   json: string;
+  /**
+   * Column holding the normalized ECS core as JSON with flat dotted keys (`{"process.name": ...}`):
+   * unmapped fields are read there first, so every core field is searchable by its ECS name whatever
+   * the original's layout; then from `json`.
+   */
+  coreJson?: string;
   /** Fields stored in their own columns. Must map `@timestamp` to a `time` column. */
   fields: Readonly<Record<string, ColumnMapping>>;
   /** Full-text index for free-text terms; null makes free text a `query.plan` error. */
@@ -34,6 +40,7 @@ export const DEFAULT_SCHEMA: Readonly<SchemaMapping> = Object.freeze({
   table: 'events',
   key: 'id',
   json: 'raw',
+  coreJson: 'core',
   fields: Object.freeze({
     '@timestamp': { column: 'ts', type: 'time' },
     'event.code': { column: 'event_code', type: 'text' },
@@ -54,6 +61,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Rejects mappings whose names could not be quoted safely or that lack a time column. */
 export function validateSchema(schema: SchemaMapping): void {
   const names = [schema.table, schema.key, schema.json, ...Object.values(schema.fields).map((f) => f.column)];
+  if (schema.coreJson !== undefined) names.push(schema.coreJson);
   if (schema.fullText) names.push(schema.fullText.table);
   for (const name of names) {
     if (!IDENTIFIER.test(name)) throw queryError(QueryErrorCode.schema, `schema names a column or table '${name}' that is not a plain identifier`);

@@ -48,6 +48,12 @@ describe('filters against SQLite', () => {
     assert.ok(!got.includes(45) && !got.includes(46), 'range is [now-24h, now)');
   });
 
+  test('fields of the normalized core are searchable by their ECS name, before the original\'s', () => {
+    assert.deepEqual(idSet('event.outcome:failure'), [19, 20, 21, 22, 26]);
+    assert.deepEqual(idSet('event.outcome:success and process.name:sshd'), [24, 25]);
+    assert.deepEqual(idSet('process.name:sshd and not event.outcome:*'), [], 'every sshd event has a core outcome');
+  });
+
   test('field values match case-insensitively', () => {
     assert.deepEqual(idSet('user.name:system'), [4, 6, 7]);
     assert.deepEqual(idSet('user.name:ADMINISTRATOR'), [5, 15, 16, 17]);

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { VigilError } from '../../core/errors.js';
 import type { LogSource } from '../../core/event.js';
@@ -7,6 +9,8 @@ import type { TimeRange } from '../../query/time.js';
 import type {
   AppendResult, EventStore, NewEvent, PartitionInfo, RetentionPolicy, RetentionReport, ScanOptions, SearchResult, StoredEvent,
 } from '../ports.js';
+import { FTS_SCHEMA, FtsIndexer, fullTextOf } from './fts.js';
+import type { IndexerJob } from './fts-worker.js';
 import { Catalog, dayName, DAY_MS, LEGACY_SOURCE, type Partition } from './partitions.js';
 
 interface EventRow {
@@ -32,6 +36,14 @@ const MAX_DEDUP_ID = 1024;
 const MAX_SCAN_BATCH = 10_000;
 // Pages freed per incremental_vacuum step: each step is its own short write, so writers interleave.
 const VACUUM_STEP_PAGES = 4096;
+// With the indexer thread checkpointing (PASSIVE, racing the writer), the WAL is reset only when a write
+// begins after a checkpoint copied every frame, which a busy writer rarely lets happen. So every few
+// commits the writer looks at the WAL file and, past WAL_RESET_BYTES, checkpoints itself: by then the
+// indexer has copied all but the last few MB, so this copies the tail and the next write resets the WAL.
+// journal_size_limit truncates the file at reset, so its size says how much was written since.
+const WAL_RESET_BYTES = 64 * 1024 * 1024;
+const WAL_CHECK_EVERY = 8;
+const WAL_KEEP_BYTES = 16 * 1024 * 1024;
 
 /** Epoch ms of the event's `@timestamp`, or `fallback` when it has none or it does not parse. */
 export function eventTime(core: EcsCore, fallback: number): number {
@@ -41,17 +53,7 @@ export function eventTime(core: EcsCore, fallback: number): number {
 
 /** Text for the free-text index: the message, else every string and number of the original event. */
 export function fullText(event: NewEvent): string {
-  if (event.core.message) return event.core.message;
-  const parts: string[] = [];
-  const walk = (v: unknown, depth: number): void => {
-    if (depth > 32 || parts.length > 2000) return;
-    if (typeof v === 'string') parts.push(v);
-    else if (typeof v === 'number' || typeof v === 'boolean') parts.push(String(v));
-    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
-    else if (v && typeof v === 'object') for (const x of Object.values(v)) walk(x, depth + 1);
-  };
-  walk(event.original, 0);
-  return parts.join(' ');
+  return fullTextOf(event.core.message, event.original);
 }
 
 function text(v: unknown): string | null {
@@ -61,7 +63,32 @@ function text(v: unknown): string | null {
 
 interface PartitionStatements {
   insert: Database.Statement;
-  fts: Database.Statement;
+  /** Only for partitions whose FTS table is in the events database (written with the rows). */
+  fts: Database.Statement | null;
+}
+
+/**
+ * Full-text indexing behind the commit (fts.ts): new partitions keep their FTS table in the FTS file,
+ * filled by an indexer after the rows commit.
+ */
+export interface DeferredFullText {
+  /** The events database with the FTS file attached: runs searches and catch-up passes. */
+  reader: Database.Database;
+  dbFile: string;
+  ftsFile: string;
+}
+
+export interface IndexerOptions {
+  /** Checkpoint the events WAL from the indexer thread at most this often (default 100 ms). */
+  checkpointMs?: number;
+  /** Look for rows committed by other connections this often (default 200 ms). */
+  pollMs?: number;
+}
+
+interface Waiter {
+  target: number;
+  resolve: () => void;
+  timer: NodeJS.Timeout;
 }
 
 /**
@@ -76,13 +103,124 @@ export class SqliteEventStore implements EventStore {
   private readonly dedupGet: Database.Statement;
   private readonly dedupPut: Database.Statement;
   private readonly appendTx: (events: readonly NewEvent[], now: number) => AppendResult;
+  private readonly indexer: FtsIndexer | null;
+  private worker: Worker | null = null;
+  private kicked = false;
+  private commits = 0;
+  /** Highest event id this connection wrote; every id <= indexedThrough is in the deferred index. */
+  private lastWritten = 0;
+  private indexedThrough = 0;
+  private indexError: string | null = null;
+  private readonly waiters = new Set<Waiter>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: Database.Database, private readonly fts: DeferredFullText | null = null) {
     this.catalog = new Catalog(db);
+    this.indexer = fts && new FtsIndexer(fts.reader);
     this.dedupGet = db.prepare('SELECT event_id FROM dedup WHERE source = ? AND key = ? AND seq = ?').pluck();
     this.dedupPut = db.prepare('INSERT INTO dedup (source, key, seq, event_id) VALUES (?, ?, ?, ?)');
     const tx = db.transaction((events: readonly NewEvent[], now: number) => this.write(events, now));
-    this.appendTx = (events, now) => tx.immediate(events, now);
+    this.appendTx = (events, now) => {
+      const result = tx.immediate(events, now);
+      this.committed();
+      return result;
+    };
+  }
+
+  /**
+   * Starts the indexer thread: deferred full-text indexing and WAL checkpoints off this thread (this
+   * connection stops checkpointing on commit). Without it, a search that needs the deferred index
+   * indexes what is missing itself, on the calling thread.
+   */
+  startIndexer(options: IndexerOptions = {}): void {
+    if (!this.fts || this.worker) return;
+    const job: IndexerJob = {
+      dbFile: this.fts.dbFile, ftsFile: this.fts.ftsFile, checkpointMs: options.checkpointMs ?? 100, pollMs: options.pollMs ?? 200, rowsPerPass: 20_000,
+    };
+    const worker = new Worker(new URL('./fts-worker.js', import.meta.url), { workerData: job });
+    worker.unref();
+    worker.on('message', (m: { through?: number; error?: string }) => {
+      this.kicked = false;
+      if (m.error !== undefined) {
+        this.indexError = m.error;
+        return;
+      }
+      this.indexError = null;
+      this.indexed(m.through ?? 0);
+      if (this.indexedThrough < this.lastWritten) this.kick();
+    });
+    worker.on('error', (err) => {
+      // Without the thread: searches index on their own thread, and the writer checkpoints again.
+      this.indexError = err.message;
+      this.worker = null;
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+    this.worker = worker;
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
+  }
+
+  /** The last error of the indexer thread (cleared by its next good round), for health reporting. */
+  indexerError(): string | null {
+    return this.indexError;
+  }
+
+  /**
+   * Resolves once every event committed before the call is in the full-text index (at once when
+   * `query` reads no deferred index), or after `timeoutMs`; then search() indexes what is still
+   * missing itself. Lets a server wait for its indexer without blocking its event loop.
+   */
+  whenIndexed(timeoutMs: number, query?: CompiledQuery): Promise<void> {
+    if (!this.fts || !this.worker) return Promise.resolve();
+    if (query && !this.plan(query).deferred) return Promise.resolve();
+    const target = this.catalog.nextId() - 1;
+    if (this.indexedThrough >= target) return Promise.resolve();
+    this.kick();
+    return new Promise((resolve) => {
+      const waiter: Waiter = { target, resolve, timer: setTimeout(() => { this.waiters.delete(waiter); resolve(); }, timeoutMs) };
+      waiter.timer.unref();
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Stops the indexer thread and closes the reader connection (the caller closes the writer). */
+  close(): void {
+    for (const w of this.waiters) { clearTimeout(w.timer); w.resolve(); }
+    this.waiters.clear();
+    this.worker?.postMessage('stop');
+    this.worker = null;
+    if (this.fts?.reader.open) this.fts.reader.close();
+  }
+
+  private committed(): void {
+    if (!this.worker) return;
+    this.kick();
+    if (++this.commits % WAL_CHECK_EVERY !== 0) return;
+    const wal = statSync(`${this.fts!.dbFile}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    if (wal > WAL_RESET_BYTES) this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  private kick(): void {
+    if (!this.worker || this.kicked) return;
+    this.kicked = true;
+    this.worker.postMessage('kick');
+  }
+
+  private indexed(through: number): void {
+    if (through <= this.indexedThrough) return;
+    this.indexedThrough = through;
+    for (const w of this.waiters) {
+      if (w.target > through) continue;
+      clearTimeout(w.timer);
+      this.waiters.delete(w);
+      w.resolve();
+    }
+  }
+
+  /** Indexes (on this thread) whatever the deferred index still lacks of what is committed. */
+  private catchUp(): void {
+    if (!this.indexer) return;
+    if (this.indexedThrough >= this.catalog.nextId() - 1) return;
+    this.indexed(this.indexer.catchUp().through);
   }
 
   append(events: readonly NewEvent[], now: number = Date.now()): number[] {
@@ -126,7 +264,7 @@ export class SqliteEventStore implements EventStore {
     if (fresh.length === 0) return { ids, duplicates };
 
     let next = this.catalog.nextId();
-    const partition = this.catalog.forAppend(Math.floor(now / DAY_MS));
+    const partition = this.catalog.forAppend(Math.floor(now / DAY_MS), this.fts ? 'fts' : 'main');
     const st = this.statementsFor(partition);
     let minTs = Infinity;
     let maxTs = -Infinity;
@@ -149,14 +287,21 @@ export class SqliteEventStore implements EventStore {
         text(e.core['destination.ip']), text(e.core['process.command_line']), text(e.core.message),
         logsource, e.profile, core, original, raw,
       );
-      const words = fullText(e);
-      st.fts.run(id, words);
-      bytes += core.length + raw.length + logsource.length + (original?.length ?? 0) + words.length + 64;
+      let words = 0;
+      if (st.fts) {
+        const text = fullText(e);
+        st.fts.run(id, text);
+        words = text.length;
+      } else {
+        words = e.core.message?.length ?? 0;
+      }
+      bytes += core.length + raw.length + logsource.length + (original?.length ?? 0) + words + 64;
       ids[i] = id;
       if (e.dedup) this.dedupPut.run(e.dedup.source, e.dedup.id, seqOf[i], id);
     }
     this.catalog.record(partition, firstId, next - 1, minTs, maxTs, fresh.length, bytes);
     this.catalog.setNextId(next);
+    this.lastWritten = next - 1;
     return { ids, duplicates };
   }
 
@@ -165,7 +310,7 @@ export class SqliteEventStore implements EventStore {
     if (!st) {
       st = {
         insert: this.db.prepare(`INSERT INTO "${p.name}" (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})`),
-        fts: this.db.prepare(`INSERT INTO "${p.fts}" (rowid, message) VALUES (?, ?)`),
+        fts: p.ftsDb === 'main' ? this.db.prepare(`INSERT INTO main."${p.fts}" (rowid, message) VALUES (?, ?)`) : null,
       };
       this.statements.set(p.name, st);
     }
@@ -190,13 +335,23 @@ export class SqliteEventStore implements EventStore {
   }
 
   search(query: CompiledQuery): SearchResult {
-    const sources: EventSource[] = this.catalog.overlapping(query.range).map((p) => ({ table: p.name, fullText: { table: p.fts } }));
+    const { compiled, deferred } = this.plan(query);
+    // Read-your-writes: whatever the indexer thread has not indexed yet is indexed here first.
+    if (deferred) this.catchUp();
+    const rows = (this.fts?.reader ?? this.db).prepare(compiled.sql).all(...compiled.params) as Record<string, unknown>[];
+    if (query.kind === 'rows') return { kind: 'rows', columns: query.columns ?? [], rows };
+    return { kind: 'events', events: rows.map((r) => toStored(r as unknown as EventRow)) };
+  }
+
+  /** The query over the partitions of its range; `deferred` when it reads a deferred full-text index. */
+  private plan(query: CompiledQuery): { compiled: { sql: string; params: unknown[] }; deferred: boolean } {
+    const parts = this.catalog.overlapping(query.range);
+    const sources: EventSource[] = parts.map((p) => ({ table: p.name, fullText: { table: p.fts } }));
     // No partition in range: the (empty or pre-partition) legacy table gives the right empty answer
     // (`stats count()` is one row of 0, not no rows).
     const compiled = query.over(sources.length ? sources : [LEGACY_SOURCE]);
-    const rows = this.db.prepare(compiled.sql).all(...compiled.params) as Record<string, unknown>[];
-    if (query.kind === 'rows') return { kind: 'rows', columns: query.columns ?? [], rows };
-    return { kind: 'events', events: rows.map((r) => toStored(r as unknown as EventRow)) };
+    const deferred = parts.some((p) => p.ftsDb === 'fts' && compiled.sql.includes(`"${p.fts}"`));
+    return { compiled, deferred };
   }
 
   *scan(range: TimeRange, options: ScanOptions = {}): Generator<StoredEvent[]> {
@@ -244,6 +399,8 @@ export class SqliteEventStore implements EventStore {
     if (maxSizeMB !== undefined) {
       const limit = maxSizeMB * 1024 * 1024;
       while (this.usedBytes() > limit) {
+        // Freed FTS pages count as free only once the pass has dropped the tables.
+        if (this.indexer && report.dropped.length) this.indexer.pass(0);
         const all = this.catalog.list();
         if (all.length <= 1) {
           report.overSizeLimit = true;
@@ -255,7 +412,12 @@ export class SqliteEventStore implements EventStore {
         if (this.drop(p)) report.dropped.push({ day: dayName(p.day), rows: p.rows, reason: 'size' });
       }
     }
-    if (policy.returnSpace !== false) this.vacuum();
+    // The deferred FTS tables of dropped partitions go with the next pass; run one now.
+    if (report.dropped.length && this.indexer) this.indexer.pass(0);
+    if (policy.returnSpace !== false) {
+      this.vacuum(this.db, 'main');
+      if (this.fts) this.vacuum(this.fts.reader, FTS_SCHEMA);
+    }
     report.usedBytesAfter = this.usedBytes();
     return report;
   }
@@ -275,24 +437,28 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Returns freed pages to the file system in short steps (auto_vacuum = INCREMENTAL). */
-  private vacuum(): void {
-    if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) return;
+  private vacuum(db: Database.Database, schema: string): void {
+    if ((db.pragma(`${schema}.freelist_count`, { simple: true }) as number) === 0) return;
     for (let i = 0; i < 100_000; i++) {
-      this.db.pragma(`incremental_vacuum(${VACUUM_STEP_PAGES})`);
-      if ((this.db.pragma('freelist_count', { simple: true }) as number) === 0) break;
+      db.pragma(`${schema}.incremental_vacuum(${VACUUM_STEP_PAGES})`);
+      if ((db.pragma(`${schema}.freelist_count`, { simple: true }) as number) === 0) break;
     }
     try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      db.pragma(`${schema}.wal_checkpoint(TRUNCATE)`);
     } catch {
       // Not in WAL mode (in-memory stores): nothing to checkpoint.
     }
   }
 
+  /** Pages in use of the events database and of the FTS file. */
   private usedBytes(): number {
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    const size = this.db.pragma('page_size', { simple: true }) as number;
-    return (pages - free) * size;
+    const used = (db: Database.Database, schema: string): number => {
+      const pages = db.pragma(`${schema}.page_count`, { simple: true }) as number;
+      const free = db.pragma(`${schema}.freelist_count`, { simple: true }) as number;
+      const size = db.pragma(`${schema}.page_size`, { simple: true }) as number;
+      return (pages - free) * size;
+    };
+    return used(this.db, 'main') + (this.fts ? used(this.fts.reader, FTS_SCHEMA) : 0);
   }
 
   partitions(): PartitionInfo[] {

@@ -7,14 +7,15 @@ import type { Stores } from '../ports.js';
 import { SqliteAlertStore } from './alerts.js';
 import { SqliteCaseStore } from './cases.js';
 import { SqliteDeliveryStore } from './deliveries.js';
-import { SqliteEventStore } from './events.js';
+import { SqliteEventStore, type DeferredFullText, type IndexerOptions } from './events.js';
+import { attachFullText, FTS_FILE } from './fts.js';
 import { SqliteTokenStore } from './tokens.js';
 import { SqliteUserStore } from './users.js';
 import { SqliteSessionStore } from './sessions.js';
 import { SqliteAuditStore } from './audit.js';
 import { Catalog } from './partitions.js';
 import { SqliteTuningStore, TUNING_DDL } from './tuning.js';
-import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts, migrateTriage } from './schema.js';
+import { DDL, SCHEMA_VERSION, STORE_DDL, migrateAlerts, migratePartitions, migrateTriage } from './schema.js';
 import { SqliteSocMetricsStore } from './soc.js';
 
 export { SqliteAlertStore } from './alerts.js';
@@ -28,9 +29,21 @@ export { SqliteAuditStore } from './audit.js';
 export { SqliteTuningStore } from './tuning.js';
 
 export const DB_FILE = 'vigil.db';
+export { FTS_FILE } from './fts.js';
+
+export interface SqliteOptions {
+  /**
+   * Where new day partitions keep their full-text index: 'deferred' (default for a folder) in FTS_FILE,
+   * indexed after the rows commit (by the indexer thread, else by the first search that needs it);
+   * 'inline' in the events database, written in the append transaction (always so in memory).
+   */
+  fullText?: 'deferred' | 'inline';
+  /** Start the indexer thread (deferred full text and WAL checkpoints off this thread): the server. */
+  indexer?: boolean | IndexerOptions;
+}
 
 /** Opens (creating if needed) the store in `dir`; `':memory:'` gives a throwaway in-memory store. */
-export function openSqliteStores(dir: string): Stores {
+export function openSqliteStores(dir: string, options: SqliteOptions = {}): Stores {
   let db: Database.Database;
   try {
     if (dir === ':memory:') {
@@ -46,7 +59,9 @@ export function openSqliteStores(dir: string): Stores {
   } catch (err) {
     throw new VigilError('storage.open', `cannot open the data folder: ${(err as Error).message}`, { file: dir }, { cause: err });
   }
-  db.pragma('synchronous = NORMAL');
+  // FULL: a commit (and so an acknowledgement) survives a power cut, not only a crash of the process.
+  // With group commit the fsync is paid once per thousands of events (bench/storage: within noise).
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   // Other connections (a second process, a worker thread) may hold the write lock for a batch.
   db.pragma('busy_timeout = 10000');
@@ -57,8 +72,24 @@ export function openSqliteStores(dir: string): Stores {
   }
   const backfill = migrate(db, version);
   db.exec(TUNING_DDL);
-  const events = new SqliteEventStore(db);
+  let fts: DeferredFullText | null = null;
+  if (dir !== ':memory:' && options.fullText !== 'inline') {
+    const dbFile = join(dir, DB_FILE);
+    const ftsFile = join(dir, FTS_FILE);
+    const reader = new Database(dbFile);
+    try {
+      reader.pragma('busy_timeout = 10000');
+      attachFullText(reader, ftsFile);
+    } catch (err) {
+      reader.close();
+      db.close();
+      throw new VigilError('storage.open', `cannot open the full-text index: ${(err as Error).message}`, { file: ftsFile }, { cause: err });
+    }
+    fts = { reader, dbFile, ftsFile };
+  }
+  const events = new SqliteEventStore(db, fts);
   if (backfill) backfillAlertEventTimes(db, events);
+  if (options.indexer) events.startIndexer(options.indexer === true ? {} : options.indexer);
   return {
     events,
     alerts: new SqliteAlertStore(db, (id) => events.eventTime(id)),
@@ -71,7 +102,10 @@ export function openSqliteStores(dir: string): Stores {
     tuning: new SqliteTuningStore(db),
     soc: new SqliteSocMetricsStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
-    close: () => db.close(),
+    close: () => {
+      events.close();
+      db.close();
+    },
   };
 }
 
@@ -90,6 +124,7 @@ function migrate(db: Database.Database, version: number): boolean {
   db.transaction(() => {
     db.exec(DDL);
     db.exec(STORE_DDL);
+    migratePartitions(db);
     // Read again under the write lock: another process may have upgraded the store meanwhile.
     const current = db.pragma('user_version', { simple: true }) as number;
     // v2 stores made before the partitions existed hold their events in the v1 table too.

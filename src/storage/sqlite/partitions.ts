@@ -30,7 +30,11 @@ export interface Partition {
   maxTs: number;
   rows: number;
   bytes: number;
+  /** Where its FTS table is: 'main' (written with the rows) or 'fts' (the deferred index, fts.ts). */
+  ftsDb: FtsLocation;
 }
+
+export type FtsLocation = 'main' | 'fts';
 
 interface PartitionRow {
   day: number;
@@ -42,10 +46,11 @@ interface PartitionRow {
   max_ts: number;
   rows: number;
   bytes: number;
+  fts_db: FtsLocation;
 }
 
 const toPartition = (r: PartitionRow): Partition => ({
-  day: r.day, name: r.name, fts: r.fts, minId: r.min_id, maxId: r.max_id, minTs: r.min_ts, maxTs: r.max_ts, rows: r.rows, bytes: r.bytes,
+  day: r.day, name: r.name, fts: r.fts, minId: r.min_id, maxId: r.max_id, minTs: r.min_ts, maxTs: r.max_ts, rows: r.rows, bytes: r.bytes, ftsDb: r.fts_db,
 });
 
 /** YYYY-MM-DD of a day number (days since the epoch, UTC). */
@@ -108,17 +113,17 @@ export class Catalog {
   /**
    * The partition a batch received on `day` goes to (created when needed). If the clock went back
    * behind the newest partition, the newest one is used, so id ranges stay disjoint and ordered.
-   * Call inside the write transaction.
+   * New partitions put their FTS table in `ftsDb`. Call inside the write transaction.
    */
-  forAppend(day: number): Partition {
+  forAppend(day: number, ftsDb: FtsLocation = 'main'): Partition {
     const latest = this.latestStmt.get() as PartitionRow | undefined;
     if (latest && latest.day >= day) return toPartition(latest);
     const name = `events_${dayName(day).replace(/-/g, '')}`;
     const fts = `${name}_fts`;
-    this.db.exec(partitionDdl(name, fts));
+    this.db.exec(partitionDdl(name, ftsDb === 'main' ? fts : null));
     // min/max start inverted so the first record() sets them.
-    this.db.prepare('INSERT INTO partitions (day, name, fts, min_id, max_id, min_ts, max_ts, rows, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)')
-      .run(day, name, fts, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
+    this.db.prepare('INSERT INTO partitions (day, name, fts, min_id, max_id, min_ts, max_ts, rows, bytes, fts_db) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)')
+      .run(day, name, fts, Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, ftsDb);
     return this.get(day)!;
   }
 
@@ -126,13 +131,17 @@ export class Catalog {
     this.recordStmt.run(minId, maxId, minTs, maxTs, rows, bytes, p.day);
   }
 
-  /** Removes the partition's tables and catalog row. Call inside a write transaction. */
+  /**
+   * Removes the partition's tables and catalog row. Call inside a write transaction. A deferred FTS
+   * table (in the FTS file) is dropped by the next indexer pass, which sees the partition gone.
+   */
   remove(p: Partition): void {
     if (p.name === LEGACY_SOURCE.table) {
       // The legacy table doubles as the empty source for queries outside every partition: empty it.
       this.db.exec(`DELETE FROM "${p.name}"; DELETE FROM "${p.fts}";`);
     } else {
-      this.db.exec(`DROP TABLE IF EXISTS "${p.name}"; DROP TABLE IF EXISTS "${p.fts}";`);
+      this.db.exec(`DROP TABLE IF EXISTS main."${p.name}"`);
+      if (p.ftsDb === 'main') this.db.exec(`DROP TABLE IF EXISTS main."${p.fts}"`);
     }
     this.db.prepare('DELETE FROM partitions WHERE day = ?').run(p.day);
   }

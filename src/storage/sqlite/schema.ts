@@ -7,8 +7,12 @@ import type Database from 'better-sqlite3';
  * `events` stays as the partition of data written before (when it holds any) and otherwise as the
  * empty table queries read when no partition overlaps their range.
  */
-/** v3 united the partition (storage) and alert group-key (detection) migrations; v4 adds triage columns. */
-export const SCHEMA_VERSION = 4;
+/**
+ * v3 united the partition (storage) and alert group-key (detection) migrations; v4 adds triage columns;
+ * v5 says per partition where its FTS index lives (`partitions.fts_db`: 'main', or 'fts' for the
+ * deferred index in the FTS file, see fts.ts).
+ */
+export const SCHEMA_VERSION = 5;
 
 /** Triage columns (v3), added to older tables by migrateTriage. */
 const TRIAGE_COLUMNS: readonly [string, string][] = [
@@ -90,7 +94,8 @@ CREATE TABLE IF NOT EXISTS partitions (
   min_ts INTEGER NOT NULL,
   max_ts INTEGER NOT NULL,
   rows INTEGER NOT NULL,
-  bytes INTEGER NOT NULL
+  bytes INTEGER NOT NULL,
+  fts_db TEXT NOT NULL DEFAULT 'main'
 );
 CREATE TABLE IF NOT EXISTS counters (
   name TEXT PRIMARY KEY,
@@ -113,15 +118,21 @@ CREATE INDEX IF NOT EXISTS dedup_event ON dedup (event_id);
  * because hunt equality is `= ? COLLATE NOCASE`, which a BINARY index cannot serve. The FTS5 index is
  * contentless (`content=''`): queries only need matching rowids, and the text is in the row already.
  */
-export function partitionDdl(table: string, fts: string): string {
+export function partitionDdl(table: string, fts: string | null): string {
   return `
 CREATE TABLE ${table} (
 ${EVENT_COLUMNS});
 CREATE INDEX ${table}_ts ON ${table} (ts);
 CREATE INDEX ${table}_host ON ${table} (host_name COLLATE NOCASE, ts);
 CREATE INDEX ${table}_user ON ${table} (user_name COLLATE NOCASE, ts);
-CREATE VIRTUAL TABLE ${fts} USING fts5(message, content='', columnsize=0);
+${fts === null ? '' : `CREATE VIRTUAL TABLE ${fts} USING fts5(message, content='', columnsize=0);`}
 `;
+}
+
+/** v4 -> v5: partitions made before keep their FTS index in the events database ('main'). Inside the migration transaction. */
+export function migratePartitions(db: Database.Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('partitions')").all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'fts_db')) db.exec("ALTER TABLE partitions ADD COLUMN fts_db TEXT NOT NULL DEFAULT 'main'");
 }
 
 /**

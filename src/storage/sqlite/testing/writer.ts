@@ -16,10 +16,12 @@ interface Job {
   keyed: boolean;
   /** After the last batch, report and then wait to be killed instead of closing. */
   hang: boolean;
+  /** Run the background full-text indexer thread (as the server does). */
+  indexer?: boolean;
 }
 
 function run(job: Job, report: (message: unknown) => void): void {
-  const stores = openSqliteStores(job.dir);
+  const stores = openSqliteStores(job.dir, { indexer: job.indexer ?? false });
   for (let b = 0; b < job.batches; b++) {
     const now = job.start + b * job.stepMs;
     const events = Array.from({ length: job.batchSize }, (_, k) => synthetic(b * job.batchSize + k, now, {
