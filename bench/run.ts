@@ -7,6 +7,7 @@ import { benchSigma } from './sigma.js';
 import { benchDetect } from './detect.js';
 import { benchSyslog } from './syslog.js';
 import { benchServe } from './serve.js';
+import { benchIngestPath } from './ingestpath.js';
 import { benchStorage } from './storage.js';
 import { benchTuning } from './tuning.js';
 import { benchSoc } from './soc.js';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     ['detect', benchDetect],
     ['syslog', benchSyslog],
     ['serve', benchServe],
+    ['ingestpath', benchIngestPath],
     ['retrohunt', benchRetrohunt],
     ['hunt', await huntSection()],
     ['storage', benchStorage],

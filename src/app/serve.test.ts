@@ -186,3 +186,19 @@ test('Elastic shippers\' handshake: GET / and GET /_license answer as Elasticsea
   const bulk = await fetch(`${vigil.url}/_bulk`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: '{"create":{"_index":"winlogbeat-8"}}\n{"message":"hello"}\n' });
   assert.equal(bulk.headers.get('x-elastic-product'), 'Elasticsearch');
 });
+
+test('NDJSON lines and _bulk source lines are stored as sent (raw), and read back as the same objects', async () => {
+  const line = JSON.stringify(sysmonEvent('C:\\Windows\\System32\\hostname.exe')).replace('"EventRecordID":1000', '"EventRecordID":1000,"EventRecordID":1.0e3');
+  const post = await fetch(`${vigil.url}/api/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: `\n${line}\r\n` });
+  assert.equal(post.status, 200);
+  const bulkLine = `{ "message": "from bulk",  "tag": "raw-bulk" }`;
+  const bulk = await fetch(`${vigil.url}/logs-raw/_bulk`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: `{"index":{}}\n${bulkLine}\n` });
+  const bulkId = Number(((await bulk.json()) as { items: Array<{ index: { _id: string } }> }).items[0]!.index._id);
+  const events = vigil.stores.events;
+  const search = async (query: string): Promise<Array<{ id: number; original: Record<string, unknown> }>> =>
+    ((await (await fetch(`${vigil.url}/api/v1/search`, { method: 'POST', headers: auth, body: JSON.stringify({ query, from: '-1h' }) })).json()) as { events: Array<{ id: number; original: Record<string, unknown> }> }).events;
+  const [hostname] = await search('hostname.exe');
+  assert.ok(hostname, 'the NDJSON event is found');
+  assert.deepEqual(events.getEvent(hostname.id)?.original, JSON.parse(line));
+  assert.deepEqual(events.getEvent(bulkId)?.original, { message: 'from bulk', tag: 'raw-bulk' });
+});

@@ -1,6 +1,6 @@
 /**
  * A cheap estimate of an input's size in bytes, for the queue's byte bound. JSON inputs arrive already
- * parsed, so their size is estimated from the object (string lengths plus a little per key and value)
+ * parsed: the length of their text when the receiver kept it, else their size is estimated from the object (string lengths plus a little per key and value)
  * instead of serializing it again. Bounded work: the walk stops after MAX_NODES values.
  */
 import type { ProfileInput } from '../formats/profiles/types.js';
@@ -37,6 +37,6 @@ export function estimateBytes(input: ProfileInput): number {
   switch (input.kind) {
     case 'text': return input.text.length;
     case 'syslog': return input.text?.length ?? objectBytes(input.record);
-    case 'json': return objectBytes(input.value);
+    case 'json': return input.json?.length ?? objectBytes(input.value);
   }
 }

@@ -196,3 +196,33 @@ test('a queue that is not draining refuses new work even with room, so waiting t
   ok((await second)[0]);
   ok((await pipeline.submit([ev('drained')], info()))[0]);
 });
+
+test('a JSON input with its text stores that text as raw; split-out and text-less events are serialized', async () => {
+  const recorder = new Recorder();
+  const pipeline = new IngestPipeline(stores.events, recorder, undefined);
+  const line = ' {"message":"dup","tag":"first","tag":"last","n":1.50e2}';
+  const record = { eventVersion: '1.08', eventTime: '2024-01-01T00:00:00Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser' };
+  const envelope = JSON.stringify({ Records: [record, { ...record, eventName: 'DeleteUser' }] }, null, 1);
+  const outcomes = await pipeline.submit([
+    { kind: 'json', value: JSON.parse(line) as Record<string, unknown>, json: line },
+    { kind: 'json', value: JSON.parse(envelope) as Record<string, unknown>, json: envelope },
+    ev('plain'),
+  ], info());
+  const [dup] = ok(outcomes[0]);
+  const [r1, r2] = ok(outcomes[1]);
+  const [plain] = ok(outcomes[2]);
+  const db = new Database(join(dir, 'data', DB_FILE), { readonly: true });
+  const raw = (id: number): string => {
+    const { name } = db.prepare('SELECT name FROM partitions WHERE ? BETWEEN min_id AND max_id').get(id) as { name: string };
+    return (db.prepare(`SELECT raw FROM "${name}" WHERE id = ?`).get(id) as { raw: string }).raw;
+  };
+  assert.equal(raw(dup!), line, 'the line as sent, duplicate keys and number spelling included');
+  assert.deepEqual(stores.events.getEvent(dup!)?.original, { message: 'dup', tag: 'last', n: 150 });
+  assert.equal(raw(r1!), JSON.stringify(record), 'each CloudTrail record on its own, not the envelope');
+  assert.equal(raw(r2!), JSON.stringify({ ...record, eventName: 'DeleteUser' }));
+  assert.equal(raw(plain!), JSON.stringify({ message: 'event plain', tag: 'plain' }));
+  db.close();
+  // Detection gets the same text, and its JSON parses to the event it describes.
+  const seen = recorder.seen.find((e) => e.id === dup);
+  assert.equal(seen?.json?.original, line);
+});

@@ -8,9 +8,8 @@
 import { errorMessage } from '../core/errors.js';
 import { normalize } from '../formats/profiles/registry.js';
 import type { ProfileInput } from '../formats/profiles/types.js';
-import type { EventObject, LogSource } from '../core/event.js';
-import type { EcsCore } from '../formats/profiles/types.js';
-import type { EventJson, EventStore, NewEvent } from '../storage/ports.js';
+import type { EventStore, NewEvent } from '../storage/ports.js';
+import { serializeEvent } from './event-json.js';
 import { estimateBytes } from './pipeline-size.js';
 import type {
   DetectionConsumer, IngestObserver, PipelineEvent, PipelineOptions, SourceCounters,
@@ -36,18 +35,6 @@ interface Submission {
 }
 
 const DETECTION_POLL_MS = 2;
-
-/**
- * An event's JSON text, made once here: the store writes these strings and detection posts them to
- * its worker. What cannot be serialized is left to the store, whose transaction then fails as before.
- */
-function serialize(core: EcsCore, logsource: LogSource, original: EventObject): EventJson | undefined {
-  try {
-    return { core: JSON.stringify(core), logsource: JSON.stringify(logsource), original: JSON.stringify(original) };
-  } catch {
-    return undefined;
-  }
-}
 
 export class IngestPipeline implements IngestSink {
   private readonly maxEvents: number;
@@ -153,7 +140,7 @@ export class IngestPipeline implements IngestSink {
         outcomes[i] = { ok: true, ids: [] };
         for (const n of normalized) {
           const e: NewEvent = { core: n.core, logsource: n.logsource, original: n.original, profile: n.profile };
-          const json = serialize(n.core, n.logsource, n.original);
+          const json = serializeEvent(n, input);
           if (json) e.json = json;
           if (n.originalText !== undefined) e.originalText = n.originalText;
           const key = info.dedupKeys?.[i];

@@ -27,7 +27,11 @@ export interface NewEvent {
   json?: EventJson;
 }
 
-/** Exactly `JSON.stringify` of an event's `core`, `logsource` and `original`: made once, stored and handed on. */
+/**
+ * JSON texts of an event's `core`, `logsource` and `original`, made once, stored and handed on: JSON.parse
+ * of each gives that object. `core` and `logsource` are JSON.stringify's; `original` may be the text the
+ * event arrived as (an NDJSON line: duplicate keys and number spellings as sent).
+ */
 export interface EventJson {
   core: string;
   logsource: string;

@@ -42,8 +42,8 @@ function idempotencyKey(ctx: RequestContext): string | undefined {
   return value;
 }
 
-function json(value: EventObject): ProfileInput {
-  return { kind: 'json', value };
+function json(value: EventObject, text: string | undefined): ProfileInput {
+  return text === undefined ? { kind: 'json', value } : { kind: 'json', value, json: text };
 }
 
 export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): RouteDef[] {
@@ -54,7 +54,7 @@ export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): Ro
     const lines: number[] = [];
     const errors: { line: number; message: string }[] = [];
     for (const item of items) {
-      if (item.ok) { values.push(json(item.value as EventObject)); lines.push(item.line); } else errors.push({ line: item.line, message: item.error.message });
+      if (item.ok) { values.push(json(item.value as EventObject, item.text)); lines.push(item.line); } else errors.push({ line: item.line, message: item.error.message });
     }
     const info = sourceInfo(ctx, 'http', receivedAt);
     const batchId = idempotencyKey(ctx);
@@ -95,7 +95,7 @@ export function ingestRoutes(sink: IngestSink, now: () => number = Date.now): Ro
       info.dedupKeys = toStore.map((it) => (it.id === undefined ? undefined : `${it.index}\u0000${it.id}`));
       info.dedupScope = `bulk:${ctx.principal?.name ?? ''}`;
     }
-    const outcomes = toStore.length ? await submitOr429(sink, ctx, toStore.map((it) => json(it.source!)), info) : [];
+    const outcomes = toStore.length ? await submitOr429(sink, ctx, toStore.map((it) => json(it.source!, it.sourceText)), info) : [];
     const byItem = new Map(toStore.map((it, i) => [it, outcomes[i]!]));
     const results: BulkItemResult[] = items.map((it) => {
       const outcome = byItem.get(it);

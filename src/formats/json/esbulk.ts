@@ -23,6 +23,8 @@ export interface BulkItem {
   id?: string;
   /** The document (index/create), the update body with `doc`/`script` (update); absent for delete. */
   source?: EventObject;
+  /** The source line's text, as parsed into `source`. */
+  sourceText?: string;
   /** Remaining action metadata (`routing`, `pipeline`, `if_seq_no`, ...), kept for the caller. */
   meta: Record<string, unknown>;
   /** 1-based line number of the action line. */
@@ -141,6 +143,7 @@ function readSource(item: BulkItem, text: string, line: number): void {
     return;
   }
   item.source = source;
+  item.sourceText = text;
 }
 
 /** The Elasticsearch exception type a client expects for each request-level error code. */

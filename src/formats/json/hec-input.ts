@@ -56,12 +56,12 @@ export function profileForSourcetype(sourcetype: string | undefined): string | u
   return sourcetype === undefined ? undefined : SOURCETYPE_PROFILES[sourcetype.toLowerCase()];
 }
 
-function objectFromText(text: string): EventObject | undefined {
+function objectFromText(text: string): { value: EventObject; json: string } | undefined {
   const t = text.trimStart();
   if (t[0] !== '{') return undefined;
   try {
     const v: unknown = JSON.parse(t);
-    return isPlainObject(v) ? (v as EventObject) : undefined;
+    return isPlainObject(v) ? { value: v as EventObject, json: t } : undefined;
   } catch {
     return undefined;
   }
@@ -90,7 +90,7 @@ export function hecToInput(event: HecEvent, options: HecInputOptions = {}): HecI
   if (isPlainObject(event.event)) return done({ kind: 'json', value: event.event as EventObject });
   const line = typeof event.event === 'string' ? event.event : JSON.stringify(event.event);
   const object = typeof event.event === 'string' ? objectFromText(line) : undefined;
-  if (object) return done({ kind: 'json', value: object });
+  if (object) return done({ kind: 'json', ...object });
 
   const sourcetype = event.sourcetype?.toLowerCase();
   const wantsSyslog = (sourcetype !== undefined && SYSLOG_SOURCETYPES.has(sourcetype)) || (profile !== undefined && SYSLOG_PROFILES.has(profile));

@@ -68,3 +68,43 @@ test('hostile input: deep nesting and long strings scan in linear time', () => {
   assert.ok(Date.now() - started < 2000);
   assert.equal(items.length, 2);
 });
+
+test('splitNdjson gives exactly what the streaming decoder gives, texts included', () => {
+  const invalidUtf8 = new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xc3, 0x22, 0x7d, 0x0a, 0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0x0a]);
+  const bodies: (string | Uint8Array)[] = [
+    '',
+    '\n\n  \r\n',
+    '  \t{"a":1}  \r\n{"b":2}',
+    '\uFEFF\n\n{"a":"\u00e9"}\n\n\r\n{"b":{"c":[1,2,{}]}}\r\n',
+    `{"a":1}\n${' '.repeat(21)}\n${' '.repeat(22)}\n${' '.repeat(20)}\r\n{"x":"${'y'.repeat(12)}"}\r\n{"x":"${'y'.repeat(13)}"}\r\n{"x":"${'y'.repeat(14)}"}`,
+    '{"ok":1}\n{"secret":"hunter2",}\n[1]\n"str"\nnull\n{"ok":2}',
+    '[1]\n{"a":1}',
+    ' \n[\n  {"a":1},\n  {"b":"]},{"}\n]\n',
+    '{"dup":1,"dup":2}\n{"s":"\\u00e9\\ud800"}\n{"n":1.50e2}',
+    invalidUtf8,
+  ];
+  for (const body of bodies) {
+    for (const options of [{}, { maxLineBytes: 20, file: 'f.ndjson' }, { allowArray: false }, { requireObjects: false }]) {
+      const bytes = typeof body === 'string' ? enc.encode(body) : body;
+      const viaDecoder = (chunk: number): NdjsonItem[] => {
+        const d = new NdjsonDecoder(options);
+        const out: NdjsonItem[] = [];
+        for (let i = 0; i < bytes.length; i += chunk) out.push(...d.push(bytes.subarray(i, i + chunk)));
+        return [...out, ...d.end()];
+      };
+      const fast = splitNdjson(body, options);
+      const label = `${JSON.stringify(typeof body === 'string' ? body.slice(0, 40) : [...body])} ${JSON.stringify(options)}`;
+      assert.deepEqual(fast, viaDecoder(bytes.length || 1), label);
+      assert.deepEqual(summary(fast), summary(viaDecoder(3)), label);
+      for (const item of fast) if (item.ok) assert.deepEqual(JSON.parse(item.text), item.value, label);
+    }
+  }
+});
+
+test('an item keeps its line text: duplicate keys and number spellings stay as sent', () => {
+  const [a, b] = splitNdjson('{"dup":1,"dup":2}\r\n {"n":1.50e2}\n');
+  assert.ok(a?.ok && b?.ok);
+  assert.equal(a.text, '{"dup":1,"dup":2}');
+  assert.deepEqual(a.value, { dup: 2 });
+  assert.equal(b.text, ' {"n":1.50e2}');
+});

@@ -1,6 +1,6 @@
 import { VigilError } from '../../core/errors.js';
 import { ByteChunks } from '../byte-chunks.js';
-import { JsonValueScanner, decodeUtf8, describeType, isJsonWhitespace, parseJsonText } from './scan.js';
+import { JsonValueScanner, decodeUtf8, describeType, isJsonWhitespace, jsonError } from './scan.js';
 
 export interface NdjsonOptions {
   /** Longest line (or array element) accepted, in bytes; longer ones are reported and skipped. Default 1 MiB. */
@@ -15,8 +15,12 @@ export interface NdjsonOptions {
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
-/** One decoded value or one reported problem; `line` is 1-based (where the value starts). */
-export type NdjsonItem = { ok: true; value: unknown; line: number } | { ok: false; error: VigilError; line: number };
+/**
+ * One decoded value or one reported problem; `line` is 1-based (where the value starts). `text` is the
+ * JSON text the value was parsed from (the line without its line break, or the array element), so a
+ * receiver can keep it instead of serializing the value again.
+ */
+export type NdjsonItem = { ok: true; value: unknown; line: number; text: string } | { ok: false; error: VigilError; line: number };
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -196,32 +200,79 @@ export class NdjsonDecoder {
   }
 
   private decode(bytes: Uint8Array): NdjsonItem {
-    const line = this.itemLine;
-    try {
-      const value = parseJsonText(decodeUtf8(bytes), 'JSON_BAD_LINE', `line ${line}`, this.location(line));
-      if (this.requireObjects && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-        return { ok: false, line, error: new VigilError('JSON_NOT_OBJECT', `line ${line}: expected a JSON object, got ${describeType(value)}`, this.location(line)) };
-      }
-      return { ok: true, value, line };
-    } catch (err) {
-      if (err instanceof VigilError) return { ok: false, error: err, line };
-      throw err;
-    }
-  }
-
-  private location(line: number): { line: number; file?: string } {
-    return this.file === undefined ? { line } : { line, file: this.file };
+    return decodeItem(bytes, this.itemLine, this.requireObjects, this.file);
   }
 
   private fail(code: string, message: string): NdjsonItem {
-    const line = this.itemLine;
     this.pending.clear();
-    return { ok: false, line, error: new VigilError(code, `line ${line}: ${message}`, this.location(line)) };
+    return failItem(code, message, this.itemLine, this.file);
   }
 }
 
-/** Splits a whole NDJSON (or JSON array) body; convenience over NdjsonDecoder. */
+function location(line: number, file: string | undefined): { line: number; file?: string } {
+  return file === undefined ? { line } : { line, file };
+}
+
+function failItem(code: string, message: string, line: number, file: string | undefined): NdjsonItem {
+  return { ok: false, line, error: new VigilError(code, `line ${line}: ${message}`, location(line, file)) };
+}
+
+function decodeItem(bytes: Uint8Array, line: number, requireObjects: boolean, file: string | undefined): NdjsonItem {
+  // The shared decoder drops a BOM at the start of each piece, as the streaming decoder always did.
+  const text = decodeUtf8(bytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    // The location and message are made only for a bad line: this runs for every event.
+    return { ok: false, line, error: jsonError(err, 'JSON_BAD_LINE', `line ${line}`, location(line, file)) };
+  }
+  if (requireObjects && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    return { ok: false, line, error: new VigilError('JSON_NOT_OBJECT', `line ${line}: expected a JSON object, got ${describeType(value)}`, location(line, file)) };
+  }
+  return { ok: true, value, line, text };
+}
+
+/**
+ * Splits a whole NDJSON (or JSON array) body. Gives exactly what NdjsonDecoder gives for the body in
+ * one chunk; NDJSON bodies take a direct path that decodes each line straight from the body's bytes
+ * (no per-line copy), array bodies go through the decoder.
+ */
 export function splitNdjson(body: Uint8Array | string, options: NdjsonOptions = {}): NdjsonItem[] {
-  const decoder = new NdjsonDecoder(options);
-  return [...decoder.push(body), ...decoder.end()];
+  let bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const n = bytes.length;
+  let line = 1;
+  let start = 0;
+  for (; start < n && isJsonWhitespace(bytes[start]); start++) if (bytes[start] === LF) line++;
+  if (start < n && bytes[start] === 0x5b && (options.allowArray ?? true)) {
+    const decoder = new NdjsonDecoder(options);
+    const out = decoder.push(bytes);
+    for (const item of decoder.end()) out.push(item);
+    return out;
+  }
+  const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const requireObjects = options.requireObjects ?? true;
+  const file = options.file;
+  const out: NdjsonItem[] = [];
+  while (start < n) {
+    const lf = bytes.indexOf(LF, start);
+    const end = lf < 0 ? n : lf;
+    // The decoder's bounds, in its order: more than max + 1 bytes (room for a CR) is too long even
+    // when blank; then without the CR, blank lines are skipped and more than max bytes is too long.
+    if (end - start > max + 1) {
+      out.push(failItem('JSON_LINE_TOO_LONG', `line longer than the limit of ${max} bytes; skipped`, line, file));
+    } else {
+      const stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
+      let k = start;
+      while (k < stop && isJsonWhitespace(bytes[k])) k++;
+      if (k < stop) {
+        if (stop - start > max) out.push(failItem('JSON_LINE_TOO_LONG', `line longer than the limit of ${max} bytes; skipped`, line, file));
+        else out.push(decodeItem(bytes.subarray(start, stop), line, requireObjects, file));
+      }
+    }
+    line++;
+    start = end + 1;
+  }
+  return out;
 }

@@ -112,14 +112,19 @@ export function parseJsonText(text: string, code: string, what: string, location
   try {
     return JSON.parse(text);
   } catch (err) {
-    const raw = err instanceof Error ? err.message : '';
-    let safe = raw.split(/['"]/)[0].trimEnd();
-    while (safe.endsWith(',')) safe = safe.slice(0, -1).trimEnd();
-    const pos = /at position (\d+)/.exec(raw);
-    const loc: Location = { ...location };
-    if (pos && loc.column === undefined) loc.column = Number(pos[1]) + 1;
-    throw new VigilError(code, `${what}: invalid JSON${safe ? ` (${safe})` : ''}`, loc);
+    throw jsonError(err, code, what, location);
   }
+}
+
+/** The VigilError for a JSON.parse failure (see parseJsonText), for callers that build its location only on failure. */
+export function jsonError(err: unknown, code: string, what: string, location: Location): VigilError {
+  const raw = err instanceof Error ? err.message : '';
+  let safe = raw.split(/['"]/)[0].trimEnd();
+  while (safe.endsWith(',')) safe = safe.slice(0, -1).trimEnd();
+  const pos = /at position (\d+)/.exec(raw);
+  const loc: Location = { ...location };
+  if (pos && loc.column === undefined) loc.column = Number(pos[1]) + 1;
+  return new VigilError(code, `${what}: invalid JSON${safe ? ` (${safe})` : ''}`, loc);
 }
 
 export function describeType(value: unknown): string {

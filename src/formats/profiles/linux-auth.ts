@@ -1,8 +1,8 @@
 import type { EventObject } from '../../core/event.js';
 import type { SyslogRecord } from '../syslog/record.js';
 import { syslogRecordFromJson } from './shipped-syslog.js';
-import type { EcsCore, NormalizedEvent, SourceProfile } from './types.js';
-import { finishCore, inputError, int, ip, port } from './util.js';
+import type { EcsCore, NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
+import { finishCore, inputError, int, ip, isoString, port } from './util.js';
 
 /** Programs whose messages go to auth.log / secure; Sigma calls that log source `service: auth`. */
 const AUTH_PROGRAMS = new Set([
@@ -153,7 +153,7 @@ function serviceFor(program: string | undefined, message: string): string {
 
 export function syslogCore(record: SyslogRecord, extra: AuthFields | undefined, dataset: string): EcsCore {
   return finishCore({
-    '@timestamp': record.timestamp ? new Date(record.timestamp.epochMs).toISOString() : undefined,
+    '@timestamp': record.timestamp ? isoString(record.timestamp.epochMs) : undefined,
     'event.dataset': dataset,
     'host.name': record.hostname,
     'process.name': record.appName,
@@ -167,26 +167,37 @@ export function syslogCore(record: SyslogRecord, extra: AuthFields | undefined, 
 export const linuxAuthProfile: SourceProfile = {
   name: 'linux_auth',
   description: 'Linux authentication messages over syslog: sshd logins, sudo commands, su, PAM sessions, useradd/groupadd',
-  detect(input) {
-    const record = input.kind === 'syslog' ? input.record : input.kind === 'json' ? syslogRecordFromJson(input.value) : undefined;
-    if (!record) return false;
-    const program = record.appName;
-    return (program !== undefined && AUTH_PROGRAMS.has(program)) || record.message.trimStart().startsWith('pam_');
+  detect: (input) => authRecord(input) !== undefined,
+  match(input) {
+    const record = authRecord(input);
+    return record === undefined ? undefined : [inputEvent(input, record)];
   },
   normalize(input): NormalizedEvent[] {
     if (input.kind === 'json') {
       const shipped = syslogRecordFromJson(input.value);
       if (!shipped) throw inputError('linux_auth', 'a syslog record or a shipped syslog document (program + message)', input);
-      const event = authEvent(shipped);
-      event.original = input.value;
-      return [event];
+      return [inputEvent(input, shipped)];
     }
     if (input.kind !== 'syslog') throw inputError('linux_auth', 'a syslog record', input);
-    const event = authEvent(input.record);
-    if (input.text !== undefined) event.originalText = input.text;
-    return [event];
+    return [inputEvent(input, input.record)];
   },
 };
+
+/** The input's syslog record when it is an auth message (what detect accepts), else undefined. */
+function authRecord(input: ProfileInput): SyslogRecord | undefined {
+  const record = input.kind === 'syslog' ? input.record : input.kind === 'json' ? syslogRecordFromJson(input.value) : undefined;
+  if (!record) return undefined;
+  const program = record.appName;
+  return (program !== undefined && AUTH_PROGRAMS.has(program)) || record.message.trimStart().startsWith('pam_') ? record : undefined;
+}
+
+/** The event of an input whose record (given, or shipped as JSON) was read already. */
+function inputEvent(input: ProfileInput, record: SyslogRecord): NormalizedEvent {
+  const event = authEvent(record);
+  if (input.kind === 'json') event.original = input.value;
+  else if (input.kind === 'syslog' && input.text !== undefined) event.originalText = input.text;
+  return event;
+}
 
 function authEvent(record: SyslogRecord): NormalizedEvent {
   const service = serviceFor(record.appName, record.message);

@@ -6,7 +6,7 @@ import { linuxAuthProfile } from './linux-auth.js';
 import { oktaProfile } from './okta.js';
 import { suricataProfile } from './suricata.js';
 import type { NormalizedEvent, ProfileInput, SourceProfile, TransportMeta } from './types.js';
-import { sysmonProfile, windowsEvtxProfile, winlogbeatProfile } from './windows.js';
+import { matchWindows, sysmonProfile, windowsEvtxProfile, winlogbeatProfile } from './windows.js';
 
 /**
  * Detection order: specific before general. Sysmon comes before the two Windows layouts so Sysmon
@@ -39,10 +39,29 @@ export function detectProfile(input: ProfileInput): SourceProfile {
   return genericProfile;
 }
 
+type Matcher = (input: ProfileInput) => NormalizedEvent[] | undefined;
+
+/**
+ * detectProfile + normalize, in PROFILES order, without reading an input twice: the Windows profiles
+ * (first in PROFILES) share one record read, profiles with `match` detect and normalize in one pass.
+ */
+const MATCHERS: readonly Matcher[] = [
+  matchWindows,
+  ...PROFILES.filter((p) => p !== sysmonProfile && p !== winlogbeatProfile && p !== windowsEvtxProfile && p !== genericProfile)
+    .map((p): Matcher => (p.match ? p.match.bind(p) : (input) => (p.detect(input) ? p.normalize(input) : undefined))),
+];
+
+function normalizeDetected(input: ProfileInput): NormalizedEvent[] {
+  for (const match of MATCHERS) {
+    const events = match(input);
+    if (events) return events;
+  }
+  return genericProfile.normalize(input);
+}
+
 /** Normalizes with the named profile, or the detected one when no name is given. */
 export function normalize(input: ProfileInput, profileName?: string): NormalizedEvent[] {
-  const profile = profileName === undefined ? detectProfile(input) : getProfile(profileName);
-  const events = profile.normalize(input);
+  const events = profileName === undefined ? normalizeDetected(input) : getProfile(profileName).normalize(input);
   if (input.transport) applyTransport(events, input.transport);
   return events;
 }

@@ -10,17 +10,26 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function at(obj: EventObject, path: string): unknown {
-  let cur: unknown = obj;
-  for (const key of path.split('.')) {
-    if (!cur || typeof cur !== 'object') return obj[path];
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur ?? obj[path];
+/** A dotted name and its steps, split once. */
+interface Path { name: string; steps: readonly string[] }
+
+function paths(names: readonly string[]): readonly Path[] {
+  return names.map((name) => ({ name, steps: name.split('.') }));
 }
 
-function first(obj: EventObject, paths: readonly string[]): string | undefined {
-  for (const p of paths) {
+/** The nested value, else the flat key with the dotted name. */
+function at(obj: EventObject, path: Path): unknown {
+  if (path.steps.length === 1) return obj[path.name];
+  let cur: unknown = obj;
+  for (const key of path.steps) {
+    if (!cur || typeof cur !== 'object') return obj[path.name];
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur ?? obj[path.name];
+}
+
+function first(obj: EventObject, candidates: readonly Path[]): string | undefined {
+  for (const p of candidates) {
     const v = at(obj, p);
     if (typeof v === 'number') return String(v);
     const s = str(v);
@@ -29,11 +38,11 @@ function first(obj: EventObject, paths: readonly string[]): string | undefined {
   return undefined;
 }
 
-const PROGRAM = ['programname', 'program', 'syslogtag', 'app-name', 'appname', 'app_name', 'process.name', 'syslog.appname'];
-const MESSAGE = ['msg', 'message'];
-const HOST = ['hostname', 'host.hostname', 'host.name', 'host', 'fromhost'];
-const PID = ['procid', 'pid', 'process.pid'];
-const TIME = ['timereported', '@timestamp', 'timestamp', 'time'];
+const PROGRAM = paths(['programname', 'program', 'syslogtag', 'app-name', 'appname', 'app_name', 'process.name', 'syslog.appname']);
+const MESSAGE = paths(['msg', 'message']);
+const HOST = paths(['hostname', 'host.hostname', 'host.name', 'host', 'fromhost']);
+const PID = paths(['procid', 'pid', 'process.pid']);
+const TIME = paths(['timereported', '@timestamp', 'timestamp', 'time']);
 
 /** A SyslogRecord when the document names a program and carries a message; otherwise undefined. */
 export function syslogRecordFromJson(value: EventObject): SyslogRecord | undefined {
@@ -41,7 +50,8 @@ export function syslogRecordFromJson(value: EventObject): SyslogRecord | undefin
   const message = first(value, MESSAGE);
   if (program === undefined || message === undefined) return undefined;
   // rsyslog's syslogtag property is `sshd[123]:`; programname is already clean.
-  program = program.replace(/\[\d+\]:?$|:$/, '');
+  const last = program.charCodeAt(program.length - 1);
+  if (last === 0x3a || last === 0x5d) program = program.replace(/\[\d+\]:?$|:$/, '');
   const record: SyslogRecord = { format: 'rfc3164', structuredData: [], message, appName: program };
   const host = first(value, HOST);
   if (host !== undefined) record.hostname = host;

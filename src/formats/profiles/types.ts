@@ -55,7 +55,17 @@ export interface TransportMeta {
 
 /** What a profile reads: a JSON object, a parsed syslog message, or one raw text line. */
 export type ProfileInput = (
-  | { kind: 'json'; value: EventObject }
+  | {
+    kind: 'json';
+    value: EventObject;
+    /**
+     * The JSON text `value` was parsed from, when the receiver has it (an NDJSON line, a `_bulk`
+     * source line): stored as the original of an event whose original is `value` itself, instead of
+     * serializing `value` again. Duplicate keys and number spellings stay as sent; JSON.parse of it
+     * gives the same object as `value`. Profiles never read it.
+     */
+    json?: string;
+  }
   | { kind: 'syslog'; record: SyslogRecord; text?: string }
   | { kind: 'text'; text: string }
 ) & { transport?: TransportMeta };
@@ -80,4 +90,9 @@ export interface SourceProfile {
   detect(input: ProfileInput): boolean;
   /** One input can give several events (a CloudTrail `Records` file). */
   normalize(input: ProfileInput): NormalizedEvent[];
+  /**
+   * detect and normalize in one pass, for profiles whose test already reads what normalize needs:
+   * undefined where detect is false, else what normalize gives.
+   */
+  match?(input: ProfileInput): NormalizedEvent[] | undefined;
 }

@@ -1,6 +1,6 @@
 import { VigilError } from '../../core/errors.js';
 import type { EventObject } from '../../core/event.js';
-import { scanIsoTimestamp } from '../syslog/timestamp.js';
+import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
 import type { EcsCore, EcsKey, ProfileInput } from './types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -52,10 +52,26 @@ export function isHex(s: string): boolean {
   return true;
 }
 
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => isDecimal(p) && p.length <= 3 && Number(p) <= 255 && (p.length === 1 || p[0] !== '0'));
+/** Four dot-separated decimals 0-255 of 1-3 digits without leading zeros, read in one pass. */
+export function isIpv4(s: string): boolean {
+  const n = s.length;
+  let parts = 0;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let v = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && s.charCodeAt(start) === 48)) return false;
+    parts++;
+    if (i === n) return parts === 4;
+    if (parts === 4 || s.charCodeAt(i) !== 46) return false;
+    i++;
+  }
 }
 
 function isIpv6(s: string): boolean {
@@ -106,14 +122,94 @@ export function parseTime(v: unknown): number | undefined {
     return v > 1e11 ? Math.floor(v) : Math.floor(Math.round(v * 1e6) / 1000);
   }
   if (typeof v !== 'string' || v.length < 19 || v.length > 64) return undefined;
+  const fast = utcTime(v);
+  if (fast !== undefined) return fast;
   const text = v[10] === ' ' ? `${v.slice(0, 10)}T${v.slice(11)}` : v;
   const r = scanIsoTimestamp(text, 0, (wall) => wall);
   return r.ok && r.end === text.length ? r.epochMs : undefined;
 }
 
+function digitsAt(s: string, pos: number, n: number): number {
+  let v = 0;
+  for (let i = pos; i < pos + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The shapes Windows writes (`2024-01-01 10:00:00.123` in Sysmon's UtcTime, `...T...1234567Z` in
+ * SystemTime) read directly: `YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z]`, nothing after. Anything else
+ * (offsets, lower-case `t`/`z`, out-of-range fields) is left to scanIsoTimestamp, which reads these
+ * shapes the same way.
+ */
+function utcTime(s: string): number | undefined {
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const m = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return undefined;
+  if (s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':' || s[16] !== ':') return undefined;
+  let end = 19;
+  let ms = 0;
+  if (s[end] === '.') {
+    let n = 0;
+    end++;
+    for (; end < s.length; end++) {
+      const d = s.charCodeAt(end) - 48;
+      if (d < 0 || d > 9) break;
+      if (n < 3) ms = ms * 10 + d;
+      n++;
+    }
+    if (n === 0) return undefined;
+    for (; n < 3; n++) ms *= 10;
+  }
+  if (s[end] === 'Z') end++;
+  if (end !== s.length || day > daysInMonth(year, month)) return undefined;
+  return Date.UTC(year, month - 1, day, h, m, sec, ms);
+}
+
 export function isoTime(v: unknown): string | undefined {
   const ms = parseTime(v);
-  return ms === undefined ? undefined : new Date(ms).toISOString();
+  return ms === undefined ? undefined : isoString(ms);
+}
+
+/** Year 10000 in epoch ms: from there on (and before 1970) toISOString is left to Date. */
+const YEAR_10000 = 253_402_300_800_000;
+const DAY = 86_400_000;
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/**
+ * `new Date(ms).toISOString()` for integer ms from 1970 to year 9999, computed without a Date (days to
+ * civil date as in Howard Hinnant's `civil_from_days`); it runs for nearly every event.
+ */
+export function isoString(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000) return new Date(ms).toISOString();
+  const days = Math.floor(ms / DAY);
+  let rest = ms - days * DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  const milli = rest - s * 1000;
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(h)}:${pad2(m)}:${pad2(s)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
 
 /** Last path segment of a Windows or POSIX path. */
@@ -130,10 +226,12 @@ export function basename(path: string | undefined): string | undefined {
  */
 export function finishCore(core: EcsCore, extraIps: Array<string | undefined> = []): EcsCore {
   const out: EcsCore = {};
-  for (const key of Object.keys(core) as EcsKey[]) {
-    const v = core[key];
+  // for-in visits an object literal's keys in the same order as Object.keys, without the array.
+  for (const key in core) {
+    const v = core[key as EcsKey];
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) (out as Record<string, unknown>)[key] = v;
   }
+  if (extraIps.length === 0 && !out['related.ip'] && !out['source.ip'] && !out['destination.ip']) return out;
   const ips = new Set<string>(out['related.ip'] ?? []);
   for (const candidate of [out['source.ip'], out['destination.ip'], ...extraIps]) if (candidate && isIp(candidate)) ips.add(candidate);
   if (ips.size > 0) out['related.ip'] = [...ips];

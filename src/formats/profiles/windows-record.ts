@@ -1,5 +1,5 @@
 import type { EventObject } from '../../core/event.js';
-import { int, isObject, parseTime, pick, str } from './util.js';
+import { int, isHex, isObject, pick, str } from './util.js';
 
 /** The fields every Windows mapping needs, read from either JSON layout. */
 export interface WindowsRecord {
@@ -8,10 +8,11 @@ export interface WindowsRecord {
   channel?: string;
   eventId?: number;
   computer?: string;
-  timeMs?: number;
+  /** The event time as written (read with parseTime only when the core needs it). */
+  time?: unknown;
   /** Audit Success / Audit Failure from the keywords, for Security events. */
   audit?: 'success' | 'failure';
-  /** Named EventData (or UserData) values. */
+  /** Named EventData (or UserData) values; may be the input's own EventData object: read only. */
   data: Record<string, unknown>;
   /** Rendered message (Winlogbeat only). */
   message?: string;
@@ -40,14 +41,28 @@ export function windowsRecord(v: EventObject): WindowsRecord | undefined {
   return undefined;
 }
 
-const AUDIT_SUCCESS = 0x20n;
-const AUDIT_FAILURE = 0x10n;
+const AUDIT_SUCCESS = 0x20;
+const AUDIT_FAILURE = 0x10;
+
+/** Bits 48-63 of a `0x...` keywords mask (up to 16 hex digits), else undefined. */
+function keywordsHigh(keywords: string): number | undefined {
+  if (keywords.length < 3 || keywords.length > 18 || keywords[0] !== '0' || keywords[1] !== 'x') return undefined;
+  const hex = keywords.slice(2);
+  if (!isHex(hex)) return undefined;
+  return hex.length > 12 ? parseInt(hex.slice(0, hex.length - 12), 16) : 0;
+}
 
 function fromWinlogbeat(v: EventObject): WindowsRecord {
   const w = v.winlog as Record<string, unknown>;
-  const data: Record<string, unknown> = {};
-  if (isObject(w.user_data)) flattenInto(w.user_data, data);
-  if (isObject(w.event_data)) Object.assign(data, w.event_data);
+  let data: Record<string, unknown>;
+  // Without user_data, event_data is read in place (a copy would hold the same keys and values).
+  if (!isObject(w.user_data) && isObject(w.event_data) && !Object.hasOwn(w.event_data, '__proto__')) {
+    data = w.event_data;
+  } else {
+    data = {};
+    if (isObject(w.user_data)) flattenInto(w.user_data, data);
+    if (isObject(w.event_data)) Object.assign(data, w.event_data);
+  }
   const keywords = Array.isArray(w.keywords) ? w.keywords : [];
   const outcome = pick(v, 'event', 'outcome');
   let audit: WindowsRecord['audit'];
@@ -60,7 +75,7 @@ function fromWinlogbeat(v: EventObject): WindowsRecord {
     channel: str(w.channel),
     eventId: int(w.event_id) ?? int(pick(v, 'event', 'code')),
     computer: str(w.computer_name) ?? str(pick(v, 'host', 'name')),
-    timeMs: parseTime(v['@timestamp']),
+    time: v['@timestamp'],
     audit,
     data,
     message: str(v.message),
@@ -84,17 +99,23 @@ function text(node: unknown): unknown {
 
 function fromEvtx(v: EventObject): WindowsRecord {
   const system = pick(v, 'Event', 'System') as Record<string, unknown>;
-  const data: Record<string, unknown> = {};
   const userData = pick(v, 'Event', 'UserData');
-  if (isObject(userData)) flattenInto(userData, data);
   const eventData = pick(v, 'Event', 'EventData');
-  if (isObject(eventData)) readEventData(eventData, data);
+  let data: Record<string, unknown>;
+  // The common shape (the evtx crate's named values, nothing to lift or rename) is read in place.
+  if (!isObject(userData) && isObject(eventData) && isPlainEventData(eventData)) {
+    data = eventData;
+  } else {
+    data = {};
+    if (isObject(userData)) flattenInto(userData, data);
+    if (isObject(eventData)) readEventData(eventData, data);
+  }
   let audit: WindowsRecord['audit'];
   const keywords = str(text(system.Keywords));
-  if (keywords && /^0x[0-9a-fA-F]{1,16}$/.test(keywords)) {
-    const bits = BigInt(keywords) >> 48n;
-    if (bits & AUDIT_SUCCESS) audit = 'success';
-    else if (bits & AUDIT_FAILURE) audit = 'failure';
+  const high = keywords === undefined ? undefined : keywordsHigh(keywords);
+  if (high !== undefined) {
+    if (high & AUDIT_SUCCESS) audit = 'success';
+    else if (high & AUDIT_FAILURE) audit = 'failure';
   }
   return {
     layout: 'evtx',
@@ -102,11 +123,23 @@ function fromEvtx(v: EventObject): WindowsRecord {
     channel: str(text(system.Channel)),
     eventId: int(text(system.EventID)),
     computer: str(text(system.Computer)),
-    timeMs: parseTime(attr(system.TimeCreated, 'SystemTime')),
+    time: attr(system.TimeCreated, 'SystemTime'),
     audit,
     data,
     source: v,
   };
+}
+
+/** True when readEventData would copy every key unchanged (no attributes, no `Data` list). */
+function isPlainEventData(eventData: Record<string, unknown>): boolean {
+  for (const key in eventData) {
+    if (key === '#attributes' || key.charCodeAt(0) === 0x40 || key === '__proto__') return false;
+    if (key === 'Data') {
+      const value = eventData[key];
+      if (value !== null && typeof value === 'object') return false;
+    }
+  }
+  return true;
 }
 
 /** Named `<Data Name="x">` become keys; unnamed ones keep their position as `Data`, like the evtx crate does. */

@@ -1,4 +1,4 @@
-import type { LogSource } from '../../core/event.js';
+import type { EventObject, LogSource } from '../../core/event.js';
 import type { EcsCore, NormalizedEvent, ProfileInput, SourceProfile } from './types.js';
 import { basename, finishCore, inputError, int, ip, isoTime, pick, port, str } from './util.js';
 import { SYSMON_PROVIDER, isEvtxJson, isWinlogbeat, windowsRecord, type WindowsRecord } from './windows-record.js';
@@ -11,8 +11,7 @@ function isSysmon(rec: WindowsRecord): boolean {
 /** Sigma logsource: the service from the channel, the category from the event id where SigmaHQ defines one. */
 export function windowsLogsource(rec: WindowsRecord): LogSource & { product: string } {
   const ls: LogSource & { product: string } = { product: 'windows' };
-  const channel = rec.channel?.toLowerCase();
-  const service = channel === undefined ? undefined : CHANNEL_SERVICES[channel];
+  const service = rec.channel === undefined ? undefined : channelInfo(rec.channel).service;
   if (service) ls.service = service;
   const id = rec.eventId;
   if (id === undefined) return ls;
@@ -38,8 +37,26 @@ export function windowsLogsource(rec: WindowsRecord): LogSource & { product: str
   return ls;
 }
 
+interface ChannelInfo { service: string | undefined; dataset: string }
+
+/** What a channel name gives, per channel: a host has few channels, so each is worked out once. */
+const CHANNELS = new Map<string, ChannelInfo>();
+const MAX_CHANNELS = 1024;
+
+function channelInfo(channel: string): ChannelInfo {
+  let info = CHANNELS.get(channel);
+  if (info === undefined) {
+    info = { service: CHANNEL_SERVICES[channel.toLowerCase()], dataset: datasetSlug(channel) };
+    if (CHANNELS.size < MAX_CHANNELS) CHANNELS.set(channel, info);
+  }
+  return info;
+}
+
 function datasetFor(channel: string | undefined): string | undefined {
-  if (!channel) return undefined;
+  return channel ? channelInfo(channel).dataset : undefined;
+}
+
+function datasetSlug(channel: string): string {
   const trimmed = channel.replace(/^Microsoft-Windows-/, '');
   let slug = '';
   for (const ch of trimmed.toLowerCase()) slug += (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_';
@@ -91,7 +108,7 @@ export function windowsCore(rec: WindowsRecord): EcsCore {
 
   const securityEvent = security && id !== undefined ? SECURITY_EVENTS[id] : undefined;
   const category = sysmon && id !== undefined ? SYSMON_ECS_CATEGORIES[id] : securityEvent?.[1];
-  const timestamp = (sysmon ? isoTime(d.UtcTime) : undefined) ?? (rec.timeMs === undefined ? undefined : new Date(rec.timeMs).toISOString());
+  const timestamp = (sysmon ? isoTime(d.UtcTime) : undefined) ?? isoTime(rec.time);
   const filePath = str(d.TargetFilename) ?? (sysmon && (id === 6 || id === 7) ? str(d.ImageLoaded) : undefined);
 
   return finishCore({
@@ -120,6 +137,21 @@ export function windowsCore(rec: WindowsRecord): EcsCore {
   });
 }
 
+function windowsEvent(rec: WindowsRecord, value: EventObject, profile: string): NormalizedEvent {
+  return { logsource: windowsLogsource(rec), core: windowsCore(rec), original: value, profile };
+}
+
+/**
+ * The three Windows profiles' detection in their order (sysmon, then the layout), reading the record
+ * once: undefined when the input is no Windows event.
+ */
+export function matchWindows(input: ProfileInput): NormalizedEvent[] | undefined {
+  if (input.kind !== 'json') return undefined;
+  const rec = windowsRecord(input.value);
+  if (!rec) return undefined;
+  return [windowsEvent(rec, input.value, isSysmon(rec) ? 'sysmon' : rec.layout === 'winlogbeat' ? 'winlogbeat' : 'windows_evtx')];
+}
+
 function makeProfile(name: string, description: string, accepts: (rec: WindowsRecord) => boolean, expected: string): SourceProfile {
   const read = (input: ProfileInput): WindowsRecord | undefined => {
     if (input.kind !== 'json') return undefined;
@@ -133,7 +165,7 @@ function makeProfile(name: string, description: string, accepts: (rec: WindowsRe
     normalize(input): NormalizedEvent[] {
       const rec = read(input);
       if (!rec || input.kind !== 'json') throw inputError(name, expected, input);
-      return [{ logsource: windowsLogsource(rec), core: windowsCore(rec), original: input.value, profile: name }];
+      return [windowsEvent(rec, input.value, name)];
     },
   };
 }
