@@ -12,7 +12,7 @@ import { serializeEvent } from '../src/ingest/event-json.js';
 import { estimateBytes } from '../src/ingest/pipeline-size.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { authEvents, ndjsonBodies, regressionEvents, type Bodies } from './serve-data.js';
+import { authEvents, ndjsonBodies, parseBody, regressionEvents, type Bodies } from './serve-data.js';
 
 /** The serve bench's HTTP bodies (its `storm`): 20 bodies from sigma-regression events and auth.log lines. */
 function serveMix(corpora: string): Bodies | undefined {
@@ -42,19 +42,10 @@ function measure(fn: () => number): number {
   return median(out);
 }
 
-/** The baseline, as in bench/serve.ts: decode the body, split on newlines, JSON.parse each line. */
+/** The baseline, as in bench/serve.ts. */
 function parseOnly(bodies: Uint8Array[]): number {
   let n = 0;
-  for (const body of bodies) {
-    const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    let at = 0;
-    for (;;) {
-      const nl = text.indexOf('\n', at);
-      if (nl < 0) break;
-      if (nl > at) { JSON.parse(text.slice(at, nl)); n++; }
-      at = nl + 1;
-    }
-  }
+  for (const body of bodies) n += parseBody(body);
   return n;
 }
 

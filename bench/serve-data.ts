@@ -97,3 +97,17 @@ export function syslogLines(logs: string): string[] {
   for (const l of [...read('system-syslog/suse-syslog.log'), ...read('system-syslog/tz-offset.log')]) out.push(`<13>${l}`);
   return out;
 }
+
+/** The baseline the ingest benches compare with: decode a body, split on newlines, JSON.parse each line. Returns the lines parsed. */
+export function parseBody(body: Uint8Array): number {
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  let n = 0;
+  let at = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) break;
+    if (nl > at) { JSON.parse(text.slice(at, nl)); n++; }
+    at = nl + 1;
+  }
+  return n;
+}

@@ -1,3 +1,4 @@
+import { civilFromDays } from '../../core/civil.js';
 import { FileTime, SystemTime } from './model.js';
 
 /** Broken-down UTC time with the sub-second part in 100 ns ticks (FILETIME resolution). */
@@ -16,17 +17,7 @@ const EPOCH_DIFF_SECONDS = 11644473600; // 1601-01-01 -> 1970-01-01
 function civilFromUnixSeconds(unix: number, ticks: number): Civil {
   const days = Math.floor(unix / 86400);
   const sod = unix - days * 86400;
-  // Howard Hinnant's days -> civil algorithm: exact for any day count a double holds.
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month, day, hour: Math.floor(sod / 3600), minute: Math.floor((sod % 3600) / 60), second: sod % 60, ticks };
+  return { ...civilFromDays(days), hour: Math.floor(sod / 3600), minute: Math.floor((sod % 3600) / 60), second: sod % 60, ticks };
 }
 
 export function fileTimeToCivil(lo: number, hi: number): Civil {

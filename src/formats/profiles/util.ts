@@ -1,3 +1,4 @@
+import { civilFromDays } from '../../core/civil.js';
 import { VigilError } from '../../core/errors.js';
 import type { EventObject } from '../../core/event.js';
 import { daysInMonth, scanIsoTimestamp } from '../syslog/timestamp.js';
@@ -194,15 +195,7 @@ export function isoString(ms: number): string {
   if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000) return new Date(ms).toISOString();
   const days = Math.floor(ms / DAY);
   let rest = ms - days * DAY;
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const m = Math.floor(rest / 60_000);
