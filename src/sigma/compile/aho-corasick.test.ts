@@ -33,3 +33,21 @@ test('agrees with a naive substring search on pseudo-random literals and texts',
     assert.deepEqual(findAll(literals, text), naive(literals, text), `${JSON.stringify(literals)} in ${JSON.stringify(text)}`);
   }
 });
+
+test('agrees with a naive search when the trie is deeper than its dense rows (sparse states, failure links, reports)', () => {
+  let seed = 7;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const alphabet = 'abcd\\.\u00e9';
+  const word = (len: number) => Array.from({ length: len }, () => alphabet[rand(alphabet.length)]).join('');
+  // About 3,000 literals of up to 12 characters: well over the 1,024 states that get dense rows.
+  const literals = [...new Set(Array.from({ length: 3000 }, () => word(2 + rand(11))))];
+  const ac = new AhoCorasick();
+  literals.forEach((l, i) => ac.add(l, i));
+  assert.ok(ac.size > 4096, `${ac.size} states`);
+  for (let round = 0; round < 300; round++) {
+    const text = word(rand(200));
+    const found = new Set<string>();
+    ac.search(text, (id) => found.add(literals[id]!));
+    assert.deepEqual([...found].sort(), naive(literals, text), JSON.stringify(text));
+  }
+});

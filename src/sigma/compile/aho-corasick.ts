@@ -3,8 +3,12 @@
  * so thousands of rule literals cost one scan of a field instead of one substring search each.
  * The trie is built from the literals in sorted order, so a node's children are created in
  * character order and each literal only extends the path it shares with the previous one: no edge
- * map, no per-node sort. It is then frozen into flat typed arrays (sorted transitions per state, a
- * direct table for ASCII at the root) so the scan does no hashing.
+ * map, no per-node sort. It is then frozen into flat typed arrays (sorted transitions per state) so the scan does no hashing.
+ *
+ * The states nearest the root (where a scan of text that holds no literal spends nearly all its time)
+ * also get a full DFA row for ASCII with the failure links already followed: one table load per
+ * character. They are a prefix of the breadth-first order, so a state's failure target, always
+ * shallower, has a row whenever the state has one. Deeper states keep the sparse transitions.
  */
 export class AhoCorasick {
   private pending: { literals: string[]; ids: number[] } | undefined = { literals: [], ids: [] };
@@ -12,9 +16,15 @@ export class AhoCorasick {
   private offsets: Int32Array = new Int32Array(2);
   private chars: Uint16Array = new Uint16Array(0);
   private targets: Int32Array = new Int32Array(0);
-  private rootAscii: Int32Array = new Int32Array(128);
   private outputs: (number[] | undefined)[] = [];
   private states = 1;
+  /** state -> offset of its dense row in `delta`, or -1 for a state without one. */
+  private rowOf: Int32Array = new Int32Array(1).fill(0);
+  private stateOfRow: Int32Array = new Int32Array(1);
+  /** Dense rows: next state id. */
+  private next: Int32Array = new Int32Array(128);
+  /** Dense rows: next state encoded for the scan loop (see buildDenseRows). */
+  private delta: Int32Array = new Int32Array(128);
 
   /** Registers a literal with an id reported on every occurrence. */
   add(literal: string, id: number): void {
@@ -82,12 +92,48 @@ export class AhoCorasick {
         if (inherited) outputs[next] = [...(outputs[next] ?? []), ...inherited];
       }
     }
-    for (let k = offsets[0]!; k < offsets[1]!; k++) if (chars[k]! < 128) this.rootAscii[chars[k]!] = targets[k]!;
     this.fail = fail;
     this.outputs = outputs;
     this.states = n;
+    this.buildDenseRows(queue);
     this.pending = undefined;
     return this;
+  }
+
+  /**
+   * Dense ASCII rows for the root and the first states in breadth-first order (`bfs` excludes the root).
+   * An entry is the next state's row offset when that state has a row and reports nothing, else
+   * -(state + 1): the scan leaves its one-load loop only to report a literal or to go deeper.
+   */
+  private buildDenseRows(bfs: number[]): void {
+    const n = this.states;
+    const rows = Math.min(n, DENSE_ROWS);
+    const rowOf = new Int32Array(n).fill(-1);
+    const stateOfRow = new Int32Array(rows);
+    rowOf[0] = 0;
+    for (let k = 0; k + 1 < rows; k++) {
+      rowOf[bfs[k]!] = (k + 1) * 128;
+      stateOfRow[k + 1] = bfs[k]!;
+    }
+    const { offsets, chars, targets, fail, outputs } = this;
+    const encode = (t: number) => (rowOf[t]! >= 0 && outputs[t] === undefined ? rowOf[t]! : -(t + 1));
+    // Full transitions by state id first (a row copies its failure state's row, then its own edges).
+    const next = new Int32Array(rows * 128);
+    for (let r = 0; r < rows; r++) {
+      const s = stateOfRow[r]!;
+      const row = r * 128;
+      if (s !== 0) {
+        const from = rowOf[fail[s]!]!;
+        next.copyWithin(row, from, from + 128);
+      }
+      for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (chars[j]! < 128) next[row + chars[j]!] = targets[j]!;
+    }
+    const delta = new Int32Array(rows * 128);
+    for (let k = 0; k < delta.length; k++) delta[k] = encode(next[k]!);
+    this.rowOf = rowOf;
+    this.stateOfRow = stateOfRow;
+    this.next = next;
+    this.delta = delta;
   }
 
   get size(): number {
@@ -118,26 +164,41 @@ export class AhoCorasick {
   /** Calls `found` with the id of every literal occurring in `text` (ids may repeat); builds the automaton on first use. */
   search(text: string, found: (id: number) => void): void {
     if (this.pending) this.build();
-    const fail = this.fail;
+    const delta = this.delta;
+    const rowOf = this.rowOf;
     const outputs = this.outputs;
-    const rootAscii = this.rootAscii;
-    let s = 0;
+    // `cur` >= 0: the row offset of a state with a row; < 0: -(state + 1) of any state.
+    let cur = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      for (;;) {
-        if (s === 0) {
-          s = c < 128 ? rootAscii[c]! : Math.max(0, this.step(0, c));
-          break;
-        }
-        const t = this.step(s, c);
-        if (t >= 0) {
-          s = t;
-          break;
-        }
-        s = fail[s]!;
-      }
+      let s: number;
+      if (c < 128 && cur >= 0) {
+        cur = delta[cur + c]!;
+        if (cur >= 0) continue;
+        s = -cur - 1;
+      } else s = this.transition(cur >= 0 ? this.stateOfRow[cur >> 7]! : -cur - 1, c);
       const out = outputs[s];
       if (out !== undefined) for (let k = 0; k < out.length; k++) found(out[k]!);
+      const row = rowOf[s]!;
+      cur = row >= 0 ? row : -s - 1;
+    }
+  }
+
+  /** The state after `c` from state `s`, following failure links (the slow path: deep states, non-ASCII). */
+  private transition(s: number, c: number): number {
+    const fail = this.fail;
+    for (;;) {
+      if (c < 128) {
+        const row = this.rowOf[s]!;
+        if (row >= 0) return this.next[row + c]!;
+      }
+      const t = this.step(s, c);
+      if (t >= 0) return t;
+      if (s === 0) return 0;
+      s = fail[s]!;
     }
   }
 }
+
+/** Dense rows per automaton: 1024 x 128 entries (two 512 KiB tables at most) cover the first levels of the trie. */
+const DENSE_ROWS = 1024;
