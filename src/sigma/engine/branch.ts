@@ -1,3 +1,4 @@
+import type { LogSource } from '../../core/event.js';
 import type { SigmaRule } from '../model/types.js';
 import { AhoCorasick } from '../compile/aho-corasick.js';
 import type { Accessor, EventContext } from '../compile/context.js';
@@ -35,6 +36,8 @@ export class Branch {
   constructor(
     readonly selector: EventSelector | undefined,
     readonly resolver: FieldResolver,
+    /** Unrouted pipelines: the logsource every rule of this branch has (compared case-insensitively). */
+    readonly logsource?: LogSource,
   ) {}
 
   add(rule: SigmaRule, predicate: Predicate): CompiledRule {
