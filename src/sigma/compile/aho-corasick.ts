@@ -9,6 +9,11 @@
  * also get a full DFA row for ASCII with the failure links already followed: one table load per
  * character. They are a prefix of the breadth-first order, so a state's failure target, always
  * shallower, has a row whenever the state has one. Deeper states keep the sparse transitions.
+ *
+ * A caseless automaton finds its (lower-cased) literals in `text.toLowerCase()` without building that
+ * string: its rows map A-Z like a-z, and ASCII text is scanned as bytes written by TextEncoder (a
+ * native copy), which avoids a charCodeAt per character. Text with any non-ASCII character (whose
+ * lower case is not a per-character ASCII rule) is lower-cased and scanned as before.
  */
 export class AhoCorasick {
   private pending: { literals: string[]; ids: number[] } | undefined = { literals: [], ids: [] };
@@ -26,10 +31,12 @@ export class AhoCorasick {
   /** Dense rows: next state encoded for the scan loop (see buildDenseRows). */
   private delta: Int32Array = new Int32Array(128);
 
+  constructor(private readonly options: { caseless?: boolean } = {}) {}
+
   /** Registers a literal with an id reported on every occurrence. */
   add(literal: string, id: number): void {
     if (!this.pending) throw new Error('AhoCorasick.add after build');
-    this.pending.literals.push(literal);
+    this.pending.literals.push(this.options.caseless ? literal.toLowerCase() : literal);
     this.pending.ids.push(id);
   }
 
@@ -127,6 +134,8 @@ export class AhoCorasick {
         next.copyWithin(row, from, from + 128);
       }
       for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (chars[j]! < 128) next[row + chars[j]!] = targets[j]!;
+      // Lower-cased literals hold no A-Z, so an upper-case letter can only go where its lower case goes.
+      if (this.options.caseless) next.copyWithin(row + 65, row + 97, row + 123);
     }
     const delta = new Int32Array(rows * 128);
     for (let k = 0; k < delta.length; k++) delta[k] = encode(next[k]!);
@@ -161,9 +170,54 @@ export class AhoCorasick {
     return -1;
   }
 
-  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat); builds the automaton on first use. */
+  /**
+   * Calls `found` with the id of every literal occurring in `text` (in `text.toLowerCase()` for a
+   * caseless automaton); ids may repeat, first occurrences come in text order. `found` must not
+   * search. Builds the automaton on first use.
+   */
   search(text: string, found: (id: number) => void): void {
     if (this.pending) this.build();
+    if (!this.options.caseless) {
+      this.scanChars(text, found);
+      return;
+    }
+    if (text.length >= BYTE_SCAN_MIN && text.length <= BYTE_SCAN_MAX) {
+      if (scratch.length < text.length) scratch = new Uint8Array(Math.max(text.length, scratch.length * 2));
+      const { read, written } = encoder.encodeInto(text, scratch);
+      if (read === text.length && written === text.length) this.scanBytes(scratch, written, found);
+      else this.scanChars(text.toLowerCase(), found);
+      return;
+    }
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) >= 128) {
+        this.scanChars(text.toLowerCase(), found);
+        return;
+      }
+    }
+    this.scanChars(text, found);
+  }
+
+  /** ASCII bytes (a caseless automaton's rows fold A-Z). */
+  private scanBytes(bytes: Uint8Array, length: number, found: (id: number) => void): void {
+    const delta = this.delta;
+    const rowOf = this.rowOf;
+    const outputs = this.outputs;
+    let cur = 0;
+    for (let i = 0; i < length; i++) {
+      let s: number;
+      if (cur >= 0) {
+        cur = delta[cur + bytes[i]!]!;
+        if (cur >= 0) continue;
+        s = -cur - 1;
+      } else s = this.transition(-cur - 1, bytes[i]!);
+      const out = outputs[s];
+      if (out !== undefined) for (let k = 0; k < out.length; k++) found(out[k]!);
+      const row = rowOf[s]!;
+      cur = row >= 0 ? row : -s - 1;
+    }
+  }
+
+  private scanChars(text: string, found: (id: number) => void): void {
     const delta = this.delta;
     const rowOf = this.rowOf;
     const outputs = this.outputs;
@@ -187,6 +241,7 @@ export class AhoCorasick {
   /** The state after `c` from state `s`, following failure links (the slow path: deep states, non-ASCII). */
   private transition(s: number, c: number): number {
     const fail = this.fail;
+    if (this.options.caseless && c >= 65 && c <= 90) c |= 32;
     for (;;) {
       if (c < 128) {
         const row = this.rowOf[s]!;
@@ -199,6 +254,12 @@ export class AhoCorasick {
     }
   }
 }
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+/** Shorter text is cheaper to walk with charCodeAt than to copy first; longer text is scanned in place of its lower case. */
+const BYTE_SCAN_MIN = 24;
+const BYTE_SCAN_MAX = 1 << 20;
 
 /** Dense rows per automaton: 1024 x 128 entries (two 512 KiB tables at most) cover the first levels of the trie. */
 const DENSE_ROWS = 1024;
