@@ -103,6 +103,7 @@ function toValues(v: unknown): FieldValues {
     const one = [v];
     return new Values(true, one, one);
   }
+  if (typeof v === 'number' || typeof v === 'boolean') return new Values(true, [v], [String(v)]);
   const raw: unknown[] = [];
   const push = (x: unknown) => {
     if (Array.isArray(x)) for (const el of x) push(el);
@@ -116,6 +117,18 @@ function toValues(v: unknown): FieldValues {
   const strs: string[] = [];
   for (const x of raw) if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
   return new Values(true, v === null ? [null] : raw, strs);
+}
+
+/** Leaf values in document order (own enumerable properties, as Object.values lists them), bounded in count and depth. */
+function collectLeaves(x: unknown, depth: number, strs: string[]): void {
+  if (strs.length >= MAX_KEYWORD_LEAVES || depth > MAX_DEPTH) return;
+  if (typeof x === 'string') strs.push(x);
+  else if (x === null || x === undefined) return;
+  else if (Array.isArray(x)) for (let i = 0; i < x.length; i++) collectLeaves(x[i], depth + 1, strs);
+  else if (typeof x === 'object') {
+    const obj = x as Record<string, unknown>;
+    for (const k in obj) if (hasOwn.call(obj, k)) collectLeaves(obj[k], depth + 1, strs);
+  } else strs.push(String(x));
 }
 
 /** Per-event state shared by every rule evaluated on it: resolved and case-folded fields are computed once. */
@@ -140,13 +153,7 @@ export class EventContext {
   keywords(): FieldValues {
     if (this.keywordCache) return this.keywordCache;
     const strs: string[] = [];
-    const walk = (x: unknown, depth: number) => {
-      if (strs.length >= MAX_KEYWORD_LEAVES || depth > MAX_DEPTH) return;
-      if (Array.isArray(x)) for (const el of x) walk(el, depth + 1);
-      else if (x !== null && typeof x === 'object') for (const el of Object.values(x)) walk(el, depth + 1);
-      else if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
-    };
-    walk(this.event, 0);
+    collectLeaves(this.event, 0, strs);
     this.keywordCache = new Values(strs.length > 0, strs, strs);
     return this.keywordCache;
   }

@@ -167,15 +167,14 @@ export class SigmaEngine {
     const ctx = new EventContext(event);
     const matches: RuleMatch[] = [];
     let checked = 0;
-    const seen = new Set<SigmaRule>();
     for (const branch of this.route(event, options.logsource)) {
       if (!selectorWhere(branch, ctx)) continue;
       const candidates = branch.candidates(ctx);
       checked += candidates.length;
       for (const i of candidates) {
         const compiled = branch.rules[i]!;
-        if (seen.has(compiled.rule) || !compiled.predicate(ctx)) continue;
-        seen.add(compiled.rule);
+        // A rule routed to two shapes an event has matches once (matches are few: a scan beats a Set per event).
+        if ((matches.length > 0 && alreadyMatched(matches, compiled.rule)) || !compiled.predicate(ctx)) continue;
         matches.push(this.toMatch(compiled, branch, ctx));
       }
     }
@@ -254,6 +253,11 @@ export class SigmaEngine {
     }
     return n;
   }
+}
+
+function alreadyMatched(matches: RuleMatch[], rule: SigmaRule): boolean {
+  for (let i = 0; i < matches.length; i++) if (matches[i]!.rule === rule) return true;
+  return false;
 }
 
 /** Groups rules whose logsources compare equal (logsourceCompatible ignores case). */
