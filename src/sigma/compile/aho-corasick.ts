@@ -26,8 +26,6 @@ export class AhoCorasick {
   /** state -> offset of its dense row in `delta`, or -1 for a state without one. */
   private rowOf: Int32Array = new Int32Array(1).fill(0);
   private stateOfRow: Int32Array = new Int32Array(1);
-  /** Dense rows: next state id. */
-  private next: Int32Array = new Int32Array(128);
   /** Dense rows: next state encoded for the scan loop (see buildDenseRows). */
   private delta: Int32Array = new Int32Array(128);
 
@@ -137,12 +135,11 @@ export class AhoCorasick {
       // Lower-cased literals hold no A-Z, so an upper-case letter can only go where its lower case goes.
       if (this.options.caseless) next.copyWithin(row + 65, row + 97, row + 123);
     }
-    const delta = new Int32Array(rows * 128);
-    for (let k = 0; k < delta.length; k++) delta[k] = encode(next[k]!);
+    // Encoded in place once every row is complete (rows copy their failure state's row unencoded).
+    for (let k = 0; k < next.length; k++) next[k] = encode(next[k]!);
     this.rowOf = rowOf;
     this.stateOfRow = stateOfRow;
-    this.next = next;
-    this.delta = delta;
+    this.delta = next;
   }
 
   get size(): number {
@@ -245,7 +242,10 @@ export class AhoCorasick {
     for (;;) {
       if (c < 128) {
         const row = this.rowOf[s]!;
-        if (row >= 0) return this.next[row + c]!;
+        if (row >= 0) {
+          const v = this.delta[row + c]!;
+          return v >= 0 ? this.stateOfRow[v >> 7]! : -v - 1;
+        }
       }
       const t = this.step(s, c);
       if (t >= 0) return t;
@@ -261,5 +261,5 @@ let scratch = new Uint8Array(4096);
 const BYTE_SCAN_MIN = 24;
 const BYTE_SCAN_MAX = 1 << 20;
 
-/** Dense rows per automaton: 1024 x 128 entries (two 512 KiB tables at most) cover the first levels of the trie. */
-const DENSE_ROWS = 1024;
+/** Dense rows per automaton: 2048 x 128 entries (1 MiB at most) cover the first levels of the trie. */
+const DENSE_ROWS = 2048;

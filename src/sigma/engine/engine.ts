@@ -14,6 +14,8 @@ import type { EngineStats, MatchOptions, RuleMatch } from './types.js';
 export interface EngineOptions {
   /** Collect compile errors instead of throwing on the first one. */
   errors?: VigilError[];
+  /** Literal automata by literal set, shared between engines (AutoEngine's pipelines index the same literals). */
+  automata?: Map<string, AhoCorasick>;
 }
 
 /**
@@ -103,7 +105,7 @@ export class SigmaEngine {
         else throw e;
       }
     }
-    const automata = new Map<string, AhoCorasick>();
+    const automata = options.automata ?? new Map<string, AhoCorasick>();
     for (const branch of this.branches) branch.buildIndex(requirements.get(branch) ?? [], automata);
     this.stats.compileMs = performance.now() - start;
   }
