@@ -3,8 +3,17 @@
  * so thousands of rule literals cost one scan of a field instead of one substring search each.
  * The trie is built from the literals in sorted order, so a node's children are created in
  * character order and each literal only extends the path it shares with the previous one: no edge
- * map, no per-node sort. It is then frozen into flat typed arrays (sorted transitions per state, a
- * direct table for ASCII at the root) so the scan does no hashing.
+ * map, no per-node sort. It is then frozen into flat typed arrays (sorted transitions per state) so the scan does no hashing.
+ *
+ * The states nearest the root (where a scan of text that holds no literal spends nearly all its time)
+ * also get a full DFA row for ASCII with the failure links already followed: one table load per
+ * character. They are a prefix of the breadth-first order, so a state's failure target, always
+ * shallower, has a row whenever the state has one. Deeper states keep the sparse transitions.
+ *
+ * A caseless automaton finds its (lower-cased) literals in `text.toLowerCase()` without building that
+ * string: its rows map A-Z like a-z, and ASCII text is scanned as bytes written by TextEncoder (a
+ * native copy), which avoids a charCodeAt per character. Text with any non-ASCII character (whose
+ * lower case is not a per-character ASCII rule) is lower-cased and scanned as before.
  */
 export class AhoCorasick {
   private pending: { literals: string[]; ids: number[] } | undefined = { literals: [], ids: [] };
@@ -12,14 +21,20 @@ export class AhoCorasick {
   private offsets: Int32Array = new Int32Array(2);
   private chars: Uint16Array = new Uint16Array(0);
   private targets: Int32Array = new Int32Array(0);
-  private rootAscii: Int32Array = new Int32Array(128);
   private outputs: (number[] | undefined)[] = [];
   private states = 1;
+  /** state -> offset of its dense row in `delta`, or -1 for a state without one. */
+  private rowOf: Int32Array = new Int32Array(1).fill(0);
+  private stateOfRow: Int32Array = new Int32Array(1);
+  /** Dense rows: next state encoded for the scan loop (see buildDenseRows). */
+  private delta: Int32Array = new Int32Array(128);
+
+  constructor(private readonly options: { caseless?: boolean } = {}) {}
 
   /** Registers a literal with an id reported on every occurrence. */
   add(literal: string, id: number): void {
     if (!this.pending) throw new Error('AhoCorasick.add after build');
-    this.pending.literals.push(literal);
+    this.pending.literals.push(this.options.caseless ? literal.toLowerCase() : literal);
     this.pending.ids.push(id);
   }
 
@@ -82,12 +97,49 @@ export class AhoCorasick {
         if (inherited) outputs[next] = [...(outputs[next] ?? []), ...inherited];
       }
     }
-    for (let k = offsets[0]!; k < offsets[1]!; k++) if (chars[k]! < 128) this.rootAscii[chars[k]!] = targets[k]!;
     this.fail = fail;
     this.outputs = outputs;
     this.states = n;
+    this.buildDenseRows(queue);
     this.pending = undefined;
     return this;
+  }
+
+  /**
+   * Dense ASCII rows for the root and the first states in breadth-first order (`bfs` excludes the root).
+   * An entry is the next state's row offset when that state has a row and reports nothing, else
+   * -(state + 1): the scan leaves its one-load loop only to report a literal or to go deeper.
+   */
+  private buildDenseRows(bfs: number[]): void {
+    const n = this.states;
+    const rows = Math.min(n, DENSE_ROWS);
+    const rowOf = new Int32Array(n).fill(-1);
+    const stateOfRow = new Int32Array(rows);
+    rowOf[0] = 0;
+    for (let k = 0; k + 1 < rows; k++) {
+      rowOf[bfs[k]!] = (k + 1) * 128;
+      stateOfRow[k + 1] = bfs[k]!;
+    }
+    const { offsets, chars, targets, fail, outputs } = this;
+    const encode = (t: number) => (rowOf[t]! >= 0 && outputs[t] === undefined ? rowOf[t]! : -(t + 1));
+    // Full transitions by state id first (a row copies its failure state's row, then its own edges).
+    const next = new Int32Array(rows * 128);
+    for (let r = 0; r < rows; r++) {
+      const s = stateOfRow[r]!;
+      const row = r * 128;
+      if (s !== 0) {
+        const from = rowOf[fail[s]!]!;
+        next.copyWithin(row, from, from + 128);
+      }
+      for (let j = offsets[s]!; j < offsets[s + 1]!; j++) if (chars[j]! < 128) next[row + chars[j]!] = targets[j]!;
+      // Lower-cased literals hold no A-Z, so an upper-case letter can only go where its lower case goes.
+      if (this.options.caseless) next.copyWithin(row + 65, row + 97, row + 123);
+    }
+    // Encoded in place once every row is complete (rows copy their failure state's row unencoded).
+    for (let k = 0; k < next.length; k++) next[k] = encode(next[k]!);
+    this.rowOf = rowOf;
+    this.stateOfRow = stateOfRow;
+    this.delta = next;
   }
 
   get size(): number {
@@ -115,29 +167,99 @@ export class AhoCorasick {
     return -1;
   }
 
-  /** Calls `found` with the id of every literal occurring in `text` (ids may repeat); builds the automaton on first use. */
+  /**
+   * Calls `found` with the id of every literal occurring in `text` (in `text.toLowerCase()` for a
+   * caseless automaton); ids may repeat, first occurrences come in text order. `found` must not
+   * search. Builds the automaton on first use.
+   */
   search(text: string, found: (id: number) => void): void {
     if (this.pending) this.build();
-    const fail = this.fail;
-    const outputs = this.outputs;
-    const rootAscii = this.rootAscii;
-    let s = 0;
+    if (!this.options.caseless) {
+      this.scanChars(text, found);
+      return;
+    }
+    if (text.length >= BYTE_SCAN_MIN && text.length <= BYTE_SCAN_MAX) {
+      if (scratch.length < text.length) scratch = new Uint8Array(Math.max(text.length, scratch.length * 2));
+      const { read, written } = encoder.encodeInto(text, scratch);
+      if (read === text.length && written === text.length) this.scanBytes(scratch, written, found);
+      else this.scanChars(text.toLowerCase(), found);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      for (;;) {
-        if (s === 0) {
-          s = c < 128 ? rootAscii[c]! : Math.max(0, this.step(0, c));
-          break;
-        }
-        const t = this.step(s, c);
-        if (t >= 0) {
-          s = t;
-          break;
-        }
-        s = fail[s]!;
+      if (text.charCodeAt(i) >= 128) {
+        this.scanChars(text.toLowerCase(), found);
+        return;
       }
+    }
+    this.scanChars(text, found);
+  }
+
+  /** ASCII bytes (a caseless automaton's rows fold A-Z). */
+  private scanBytes(bytes: Uint8Array, length: number, found: (id: number) => void): void {
+    const delta = this.delta;
+    const rowOf = this.rowOf;
+    const outputs = this.outputs;
+    let cur = 0;
+    for (let i = 0; i < length; i++) {
+      let s: number;
+      if (cur >= 0) {
+        cur = delta[cur + bytes[i]!]!;
+        if (cur >= 0) continue;
+        s = -cur - 1;
+      } else s = this.transition(-cur - 1, bytes[i]!);
       const out = outputs[s];
       if (out !== undefined) for (let k = 0; k < out.length; k++) found(out[k]!);
+      const row = rowOf[s]!;
+      cur = row >= 0 ? row : -s - 1;
+    }
+  }
+
+  private scanChars(text: string, found: (id: number) => void): void {
+    const delta = this.delta;
+    const rowOf = this.rowOf;
+    const outputs = this.outputs;
+    // `cur` >= 0: the row offset of a state with a row; < 0: -(state + 1) of any state.
+    let cur = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let s: number;
+      if (c < 128 && cur >= 0) {
+        cur = delta[cur + c]!;
+        if (cur >= 0) continue;
+        s = -cur - 1;
+      } else s = this.transition(cur >= 0 ? this.stateOfRow[cur >> 7]! : -cur - 1, c);
+      const out = outputs[s];
+      if (out !== undefined) for (let k = 0; k < out.length; k++) found(out[k]!);
+      const row = rowOf[s]!;
+      cur = row >= 0 ? row : -s - 1;
+    }
+  }
+
+  /** The state after `c` from state `s`, following failure links (the slow path: deep states, non-ASCII). */
+  private transition(s: number, c: number): number {
+    const fail = this.fail;
+    if (this.options.caseless && c >= 65 && c <= 90) c |= 32;
+    for (;;) {
+      if (c < 128) {
+        const row = this.rowOf[s]!;
+        if (row >= 0) {
+          const v = this.delta[row + c]!;
+          return v >= 0 ? this.stateOfRow[v >> 7]! : -v - 1;
+        }
+      }
+      const t = this.step(s, c);
+      if (t >= 0) return t;
+      if (s === 0) return 0;
+      s = fail[s]!;
     }
   }
 }
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(4096);
+/** Shorter text is cheaper to walk with charCodeAt than to copy first; longer text is scanned in place of its lower case. */
+const BYTE_SCAN_MIN = 24;
+const BYTE_SCAN_MAX = 1 << 20;
+
+/** Dense rows per automaton: 2048 x 128 entries (1 MiB at most) cover the first levels of the trie. */
+const DENSE_ROWS = 2048;

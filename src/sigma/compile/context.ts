@@ -3,13 +3,37 @@ import { compilePath, getPath } from '../../core/fieldpath.js';
 
 /** A field's values as the matchers see them: leaf scalars, their string forms, lower-cased lazily. */
 export interface FieldValues {
-  present: boolean;
-  raw: unknown[];
-  strs: string[];
-  lowers: string[];
+  readonly present: boolean;
+  readonly raw: unknown[];
+  readonly strs: string[];
+  readonly lowers: string[];
 }
 
-const ABSENT: FieldValues = { present: false, raw: [], strs: [], lowers: [] };
+/**
+ * Lower-cased on first use: the literal index scans `strs` case-insensitively by itself, and most
+ * fields it scans are never read by a candidate rule.
+ */
+class Values implements FieldValues {
+  private lowered: string[] | undefined;
+
+  constructor(
+    readonly present: boolean,
+    readonly raw: unknown[],
+    readonly strs: string[],
+  ) {}
+
+  get lowers(): string[] {
+    if (this.lowered === undefined) {
+      const strs = this.strs;
+      const out = new Array<string>(strs.length);
+      for (let i = 0; i < strs.length; i++) out[i] = strs[i]!.toLowerCase();
+      this.lowered = out;
+    }
+    return this.lowered;
+  }
+}
+
+const ABSENT: FieldValues = new Values(false, [], []);
 const MAX_KEYWORD_LEAVES = 4096;
 const MAX_DEPTH = 32;
 
@@ -75,6 +99,11 @@ function compileOne(path: string): Accessor {
 
 function toValues(v: unknown): FieldValues {
   if (v === undefined) return ABSENT;
+  if (typeof v === 'string') {
+    const one = [v];
+    return new Values(true, one, one);
+  }
+  if (typeof v === 'number' || typeof v === 'boolean') return new Values(true, [v], [String(v)]);
   const raw: unknown[] = [];
   const push = (x: unknown) => {
     if (Array.isArray(x)) for (const el of x) push(el);
@@ -87,13 +116,26 @@ function toValues(v: unknown): FieldValues {
   push(v);
   const strs: string[] = [];
   for (const x of raw) if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
-  return { present: true, raw: v === null ? [null] : raw, strs, lowers: strs.map((s) => s.toLowerCase()) };
+  return new Values(true, v === null ? [null] : raw, strs);
+}
+
+/** Leaf values in document order (own enumerable properties, as Object.values lists them), bounded in count and depth. */
+function collectLeaves(x: unknown, depth: number, strs: string[]): void {
+  if (strs.length >= MAX_KEYWORD_LEAVES || depth > MAX_DEPTH) return;
+  if (typeof x === 'string') strs.push(x);
+  else if (x === null || x === undefined) return;
+  else if (Array.isArray(x)) for (let i = 0; i < x.length; i++) collectLeaves(x[i], depth + 1, strs);
+  else if (typeof x === 'object') {
+    const obj = x as Record<string, unknown>;
+    for (const k in obj) if (hasOwn.call(obj, k)) collectLeaves(obj[k], depth + 1, strs);
+  } else strs.push(String(x));
 }
 
 /** Per-event state shared by every rule evaluated on it: resolved and case-folded fields are computed once. */
 export class EventContext {
   private readonly cache = new Map<string, FieldValues>();
   private keywordCache: FieldValues | undefined;
+  private keywordJoined: string | undefined;
 
   constructor(readonly event: EventObject) {}
 
@@ -111,14 +153,13 @@ export class EventContext {
   keywords(): FieldValues {
     if (this.keywordCache) return this.keywordCache;
     const strs: string[] = [];
-    const walk = (x: unknown, depth: number) => {
-      if (strs.length >= MAX_KEYWORD_LEAVES || depth > MAX_DEPTH) return;
-      if (Array.isArray(x)) for (const el of x) walk(el, depth + 1);
-      else if (x !== null && typeof x === 'object') for (const el of Object.values(x)) walk(el, depth + 1);
-      else if (x !== null && x !== undefined) strs.push(typeof x === 'string' ? x : String(x));
-    };
-    walk(this.event, 0);
-    this.keywordCache = { present: strs.length > 0, raw: strs, strs, lowers: strs.map((s) => s.toLowerCase()) };
+    collectLeaves(this.event, 0, strs);
+    this.keywordCache = new Values(strs.length > 0, strs, strs);
     return this.keywordCache;
+  }
+
+  /** The keyword values joined with NUL, for one index scan (a literal without NUL cannot span two values). */
+  keywordText(): string {
+    return (this.keywordJoined ??= this.keywords().strs.join('\u0000'));
   }
 }

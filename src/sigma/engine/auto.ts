@@ -1,5 +1,6 @@
 import type { EventObject } from '../../core/event.js';
 import type { VigilError } from '../../core/errors.js';
+import type { AhoCorasick } from '../compile/aho-corasick.js';
 import type { AnyRule } from '../model/types.js';
 import { loadPipeline } from '../pipeline/load.js';
 import { SigmaEngine } from './engine.js';
@@ -19,6 +20,7 @@ export function pipelineForEvent(event: EventObject): string {
  */
 export class AutoEngine {
   private readonly engines = new Map<string, SigmaEngine>();
+  private readonly automata = new Map<string, AhoCorasick>();
 
   constructor(
     private readonly rules: AnyRule[],
@@ -28,7 +30,7 @@ export class AutoEngine {
   engineFor(name: string): SigmaEngine {
     let e = this.engines.get(name);
     if (!e) {
-      e = SigmaEngine.compile(this.rules, loadPipeline(name), { errors: this.errors });
+      e = SigmaEngine.compile(this.rules, loadPipeline(name), { errors: this.errors, automata: this.automata });
       this.engines.set(name, e);
     }
     return e;

@@ -1,3 +1,4 @@
+import type { LogSource } from '../../core/event.js';
 import type { SigmaRule } from '../model/types.js';
 import { AhoCorasick } from '../compile/aho-corasick.js';
 import type { Accessor, EventContext } from '../compile/context.js';
@@ -19,6 +20,8 @@ interface FieldIndex {
   automaton: AhoCorasick;
   /** literal id -> rule indexes */
   rulesOf: number[][];
+  /** Keywords whose literals hold no NUL: all values are scanned as one NUL-joined text. */
+  joinable: boolean;
 }
 
 /**
@@ -35,6 +38,8 @@ export class Branch {
   constructor(
     readonly selector: EventSelector | undefined,
     readonly resolver: FieldResolver,
+    /** Unrouted pipelines: the logsource every rule of this branch has (compared case-insensitively). */
+    readonly logsource?: LogSource,
   ) {}
 
   add(rule: SigmaRule, predicate: Predicate): CompiledRule {
@@ -70,12 +75,13 @@ export class Branch {
       let automaton = automatonCache?.get(signature);
       if (!automaton) {
         let id = 0;
-        automaton = new AhoCorasick();
+        automaton = new AhoCorasick({ caseless: true });
         for (const literal of literals.keys()) automaton.add(literal, id++);
         // Built on its first search: many fields indexed for some rule never occur in the events at hand.
         automatonCache?.set(signature, automaton);
       }
-      return { key, get, automaton, rulesOf: [...literals.values()] };
+      const joinable = key === KEYWORD_KEY && [...literals.keys()].every((l) => !l.includes('\u0000'));
+      return { key, get, automaton, rulesOf: [...literals.values()], joinable };
     });
     this.seen = new Uint32Array(this.rules.length);
   }
@@ -94,19 +100,23 @@ export class Branch {
       out.push(i);
     }
     for (const fi of this.fieldIndexes) {
+      const rulesOf = fi.rulesOf;
+      const found = (id: number) => {
+        for (const r of rulesOf[id]!) {
+          if (seen[r] !== epoch) {
+            seen[r] = epoch;
+            out.push(r);
+          }
+        }
+      };
+      if (fi.joinable) {
+        fi.automaton.search(ctx.keywordText(), found);
+        continue;
+      }
       const fv = fi.key === KEYWORD_KEY ? ctx.keywords() : ctx.field(fi.key, fi.get);
       if (!fv.present) continue;
-      const rulesOf = fi.rulesOf;
-      for (const s of fv.lowers) {
-        fi.automaton.search(s, (id) => {
-          for (const r of rulesOf[id]!) {
-            if (seen[r] !== epoch) {
-              seen[r] = epoch;
-              out.push(r);
-            }
-          }
-        });
-      }
+      // Caseless automata: the values are scanned as if lower-cased.
+      for (const s of fv.strs) fi.automaton.search(s, found);
     }
     return out;
   }

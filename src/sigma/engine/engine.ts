@@ -1,4 +1,4 @@
-import type { EventObject } from '../../core/event.js';
+import type { EventObject, LogSource } from '../../core/event.js';
 import { VigilError, errorMessage } from '../../core/errors.js';
 import { EventContext, compileAccessor, type Accessor } from '../compile/context.js';
 import { FieldResolver } from '../compile/field-resolver.js';
@@ -14,6 +14,8 @@ import type { EngineStats, MatchOptions, RuleMatch } from './types.js';
 export interface EngineOptions {
   /** Collect compile errors instead of throwing on the first one. */
   errors?: VigilError[];
+  /** Literal automata by literal set, shared between engines (AutoEngine's pipelines index the same literals). */
+  automata?: Map<string, AhoCorasick>;
 }
 
 /**
@@ -28,6 +30,7 @@ export class SigmaEngine {
   private readonly catchAll: Branch[] = [];
   private readonly byChannel = new Map<string, Branch[]>();
   private readonly routeCache = new Map<string, Branch[]>();
+  private readonly logsourceCache = new Map<string, Branch[]>();
   private readonly correlationOnly = new Set<SigmaRule>();
   /** Routing-key readers, compiled once: they run on every event. */
   private readonly routeKeys: { channel: Accessor; eventId: Accessor; provider: Accessor } | undefined;
@@ -46,11 +49,16 @@ export class SigmaEngine {
     this.stats = { rules: detections.length, active: 0, unrouted: [], placeholders: [], filters: filters.length, compileMs: 0 };
     this.markCorrelationOnly(rules, detections);
     const branchOf = new Map<EventSelector | undefined, Branch>();
-    const getBranch = (selector: EventSelector | undefined): Branch => {
-      let b = branchOf.get(selector);
+    // Without routing keys, rules are grouped by their own logsource instead, so an event whose source
+    // profile named its logsource never looks at the other groups' rules (they could not match it).
+    const byLogsource = new Map<string, Branch>();
+    const getBranch = (selector: EventSelector | undefined, rule: SigmaRule): Branch => {
+      const lsKey = pipeline.routing ? undefined : logsourceKey(rule.logsource);
+      let b = lsKey === undefined ? branchOf.get(selector) : byLogsource.get(lsKey);
       if (!b) {
-        b = new Branch(selector, new FieldResolver(pipeline, selector));
-        branchOf.set(selector, b);
+        b = new Branch(selector, new FieldResolver(pipeline, selector), lsKey === undefined ? undefined : rule.logsource);
+        if (lsKey === undefined) branchOf.set(selector, b);
+        else byLogsource.set(lsKey, b);
         this.branches.push(b);
         if (!selector || !selector.channel) this.catchAll.push(b);
         else {
@@ -75,7 +83,7 @@ export class SigmaEngine {
       const ruleFilters = filters.filter((f) => f.rules.some((ref) => ref === rule.id || ref === rule.name) && logsourceCompatible(f.logsource, rule.logsource));
       try {
         const compiledForBranches = selectors.map((sel) => {
-          const branch = getBranch(sel);
+          const branch = getBranch(sel, rule);
           let predicate = compileDetection(rule.detection, branch.resolver);
           for (const f of ruleFilters) {
             const base = predicate;
@@ -97,7 +105,7 @@ export class SigmaEngine {
         else throw e;
       }
     }
-    const automata = new Map<string, AhoCorasick>();
+    const automata = options.automata ?? new Map<string, AhoCorasick>();
     for (const branch of this.branches) branch.buildIndex(requirements.get(branch) ?? [], automata);
     this.stats.compileMs = performance.now() - start;
   }
@@ -121,9 +129,9 @@ export class SigmaEngine {
   }
 
   /** The branches (event shapes) an event belongs to. */
-  private route(event: EventObject): Branch[] {
+  private route(event: EventObject, logsource: LogSource | undefined): Branch[] {
     const keys = this.routeKeys;
-    if (!keys) return this.catchAll;
+    if (!keys) return logsource ? this.byEventLogsource(logsource) : this.catchAll;
     const channel = String(keys.channel(event) ?? '');
     const eventId = scalarText(keys.eventId(event));
     const provider = String(keys.provider(event) ?? '');
@@ -144,21 +152,31 @@ export class SigmaEngine {
     return branches;
   }
 
+  /** Unrouted pipelines: the rule groups whose logsource does not contradict the event's. */
+  private byEventLogsource(logsource: LogSource): Branch[] {
+    const key = `${logsource.product ?? ''}\u0000${logsource.category ?? ''}\u0000${logsource.service ?? ''}`;
+    let branches = this.logsourceCache.get(key);
+    if (!branches) {
+      branches = this.catchAll.filter((b) => !b.logsource || logsourceCompatible(b.logsource, logsource));
+      if (this.logsourceCache.size > 10_000) this.logsourceCache.clear();
+      this.logsourceCache.set(key, branches);
+    }
+    return branches;
+  }
+
   /** Every rule that matches the event. */
   match(event: EventObject, options: MatchOptions = {}): RuleMatch[] {
     const ctx = new EventContext(event);
     const matches: RuleMatch[] = [];
     let checked = 0;
-    const seen = new Set<SigmaRule>();
-    for (const branch of this.route(event)) {
+    for (const branch of this.route(event, options.logsource)) {
       if (!selectorWhere(branch, ctx)) continue;
       const candidates = branch.candidates(ctx);
       checked += candidates.length;
       for (const i of candidates) {
         const compiled = branch.rules[i]!;
-        if (options.logsource && !this.pipeline.routing && !logsourceCompatible(compiled.rule.logsource, options.logsource)) continue;
-        if (seen.has(compiled.rule) || !compiled.predicate(ctx)) continue;
-        seen.add(compiled.rule);
+        // A rule routed to two shapes an event has matches once (matches are few: a scan beats a Set per event).
+        if ((matches.length > 0 && alreadyMatched(matches, compiled.rule)) || !compiled.predicate(ctx)) continue;
         matches.push(this.toMatch(compiled, branch, ctx));
       }
     }
@@ -237,6 +255,16 @@ export class SigmaEngine {
     }
     return n;
   }
+}
+
+function alreadyMatched(matches: RuleMatch[], rule: SigmaRule): boolean {
+  for (let i = 0; i < matches.length; i++) if (matches[i]!.rule === rule) return true;
+  return false;
+}
+
+/** Groups rules whose logsources compare equal (logsourceCompatible ignores case). */
+function logsourceKey(ls: LogSource): string {
+  return [ls.product, ls.category, ls.service].map((x) => (x ?? '').toLowerCase()).join('\u0000');
 }
 
 function scalarText(v: unknown): string {
