@@ -68,9 +68,10 @@ interface RunResult {
 
 type Load = { kind: 'http'; data: Bodies; totalBodies: number } | { kind: 'syslog'; lines: string[]; total: number };
 
-async function counterTotal(vigil: RunningVigil): Promise<number> {
-  const m = await vigil.metrics.alertsTotal.get();
-  return m.values.reduce((n, v) => n + v.value, 0);
+/** Rule matches detection recorded: new alerts, occurrences grouped into open ones, and held (suppressed) ones. */
+function matchesOf(vigil: RunningVigil): number {
+  const s = vigil.detection.stage.stats();
+  return s.alertsCreated + s.alertsGrouped + s.alertsHeld;
 }
 
 async function runServer(rules: string, load: Load): Promise<RunResult> {
@@ -117,7 +118,7 @@ async function runServer(rules: string, load: Load): Promise<RunResult> {
       storedEps: events / (storedMs / 1000), detectedEps: events / (detectedMs / 1000), events, retries,
       rules: vigil.rules.loaded, commits: vigil.pipeline.commitCount,
       p50: histogramQuantile(buckets, 0.5), p99: histogramQuantile(buckets, 0.99),
-      matchesPerEvent: (await counterTotal(vigil)) / Math.max(1, events),
+      matchesPerEvent: matchesOf(vigil) / Math.max(1, events),
       mainUsPerEvent: (busy.active * 1000) / Math.max(1, events), errors,
     };
     await vigil.close();
