@@ -201,13 +201,16 @@ test('a JSON input with its text stores that text as raw; split-out and text-les
   const recorder = new Recorder();
   const pipeline = new IngestPipeline(stores.events, recorder, undefined);
   const line = ' {"message":"dup","tag":"first","tag":"last","n":1.50e2}';
+  const spelled = '{"message":"as sent", "n":1.50e2, "s":"a \\"quoted\\": value"}';
   const record = { eventVersion: '1.08', eventTime: '2024-01-01T00:00:00Z', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser' };
   const envelope = JSON.stringify({ Records: [record, { ...record, eventName: 'DeleteUser' }] }, null, 1);
   const outcomes = await pipeline.submit([
     { kind: 'json', value: JSON.parse(line) as Record<string, unknown>, json: line },
     { kind: 'json', value: JSON.parse(envelope) as Record<string, unknown>, json: envelope },
     ev('plain'),
+    { kind: 'json', value: JSON.parse(spelled) as Record<string, unknown>, json: spelled },
   ], info());
+  const [asSent] = ok(outcomes[3]);
   const [dup] = ok(outcomes[0]);
   const [r1, r2] = ok(outcomes[1]);
   const [plain] = ok(outcomes[2]);
@@ -216,13 +219,21 @@ test('a JSON input with its text stores that text as raw; split-out and text-les
     const { name } = db.prepare('SELECT name FROM partitions WHERE ? BETWEEN min_id AND max_id').get(id) as { name: string };
     return (db.prepare(`SELECT raw FROM "${name}" WHERE id = ?`).get(id) as { raw: string }).raw;
   };
-  assert.equal(raw(dup!), line, 'the line as sent, duplicate keys and number spelling included');
+  // A repeated key: detection (JSON.parse) and hunting (json_extract) must read the same value, so the
+  // stored JSON is serialized again and the line as sent is kept as the event's original text.
+  assert.equal(raw(dup!), JSON.stringify({ message: 'dup', tag: 'last', n: 150 }));
+  const { name } = db.prepare('SELECT name FROM partitions WHERE ? BETWEEN min_id AND max_id').get(dup!) as { name: string };
+  assert.equal((db.prepare(`SELECT original_text FROM "${name}" WHERE id = ?`).get(dup!) as { original_text: string }).original_text, line);
+  assert.equal((db.prepare(`SELECT json_extract(raw, '$.tag') AS tag FROM "${name}" WHERE id = ?`).get(dup!) as { tag: string }).tag, 'last');
   assert.deepEqual(stores.events.getEvent(dup!)?.original, { message: 'dup', tag: 'last', n: 150 });
+  assert.equal(raw(asSent!), spelled, 'without repeated keys the line is stored as sent, number spelling included');
   assert.equal(raw(r1!), JSON.stringify(record), 'each CloudTrail record on its own, not the envelope');
   assert.equal(raw(r2!), JSON.stringify({ ...record, eventName: 'DeleteUser' }));
   assert.equal(raw(plain!), JSON.stringify({ message: 'event plain', tag: 'plain' }));
   db.close();
   // Detection gets the same text, and its JSON parses to the event it describes.
   const seen = recorder.seen.find((e) => e.id === dup);
-  assert.equal(seen?.json?.original, line);
+  assert.equal(seen?.json?.original, JSON.stringify({ message: 'dup', tag: 'last', n: 150 }));
+  const split = recorder.seen.find((e) => e.id === r1);
+  assert.equal(split?.json?.original, JSON.stringify(record));
 });

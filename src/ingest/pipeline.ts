@@ -140,9 +140,10 @@ export class IngestPipeline implements IngestSink {
         outcomes[i] = { ok: true, ids: [] };
         for (const n of normalized) {
           const e: NewEvent = { core: n.core, logsource: n.logsource, original: n.original, profile: n.profile };
-          const json = serializeEvent(n, input);
+          const { json, repeatsKeys } = serializeEvent(n, input);
           if (json) e.json = json;
-          if (n.originalText !== undefined) e.originalText = n.originalText;
+          const originalText = n.originalText ?? repeatsKeys;
+          if (originalText !== undefined) e.originalText = originalText;
           const key = info.dedupKeys?.[i];
           if (key !== undefined) e.dedup = { source: info.dedupScope ?? info.source, id: key };
           events.push(e);

@@ -30,7 +30,7 @@ export interface NewEvent {
 /**
  * JSON texts of an event's `core`, `logsource` and `original`, made once, stored and handed on: JSON.parse
  * of each gives that object. `core` and `logsource` are JSON.stringify's; `original` may be the text the
- * event arrived as (an NDJSON line: duplicate keys and number spellings as sent).
+ * event arrived as (an NDJSON line with its number spellings; never text that repeats a key).
  */
 export interface EventJson {
   core: string;

@@ -61,8 +61,8 @@ export type ProfileInput = (
     /**
      * The JSON text `value` was parsed from, when the receiver has it (an NDJSON line, a `_bulk`
      * source line): stored as the original of an event whose original is `value` itself, instead of
-     * serializing `value` again. Duplicate keys and number spellings stay as sent; JSON.parse of it
-     * gives the same object as `value`. Profiles never read it.
+     * serializing `value` again (number spellings stay as sent; text that repeats a key is serialized
+     * again and kept as the event's original text, see src/ingest/event-json.ts). Profiles never read it.
      */
     json?: string;
   }
