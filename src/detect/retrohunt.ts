@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AutoEngine } from '../sigma/engine/auto.js';
 import type { AnyRule, SigmaRule } from '../sigma/model/types.js';
 import type { ScanOptions, StoredEvent } from '../storage/ports.js';
-import type { Matcher } from './detector.js';
+import type { Matcher } from './types.js';
 
 /** Where the events come from: `EventStore.scan` fits. */
 export interface EventScanSource {

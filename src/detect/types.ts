@@ -3,6 +3,7 @@ import type { EventObject, LogSource } from '../core/event.js';
 import type { EcsCore } from '../formats/profiles/types.js';
 import type { CorrelationOptions } from '../sigma/correlation/types.js';
 import type { LoadOptions } from '../sigma/loader/load.js';
+import type { MatchOptions, RuleMatch } from '../sigma/engine/types.js';
 import type { AlertKind, EventJson } from '../storage/ports.js';
 
 /** A committed event handed to detection. */
@@ -79,3 +80,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; report: Omit<LoadReport, 'applied'> }
   | { type: 'result'; seq: number; alerts: DetectedAlert[]; failures: number };
+
+/** What detection needs of a rule engine (AutoEngine, SigmaEngine fit). */
+export interface Matcher {
+  match(event: EventObject, options?: MatchOptions): RuleMatch[];
+}
