@@ -113,7 +113,7 @@ export class SqliteAlertStore implements AlertStore {
       const id = Number(info.lastInsertRowid);
       this.addEvents(id, [a.eventId, ...eventIds]);
       return id;
-    })();
+    }).immediate();
     return this.get(id)!;
   }
 
@@ -129,7 +129,7 @@ export class SqliteAlertStore implements AlertStore {
       const info = this.incrementStmt.run(occurrences(n), at, ids[ids.length - 1]!, id);
       if (info.changes) this.addEvents(id, ids);
       return info.changes > 0;
-    })();
+    }).immediate();
     return changed ? this.get(id) : undefined;
   }
 

@@ -121,7 +121,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       }
       const info = this.stmts.insert.run(d.target, d.caseId, d.event, d.payload, now, now, now);
       return this.get(Number(info.lastInsertRowid))!;
-    })();
+    }).immediate();
   }
 
   due(now: number, limit: number): Delivery[] {
@@ -137,7 +137,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.db.transaction(() => {
       this.stmts.attempt.run(a.deliveryId, a.target, a.caseId, a.at, a.statusCode, Math.round(a.durationMs), a.error, a.detail, a.outcome);
       this.stmts.advance.run(next.state, next.nextAt ?? a.at, next.error ?? null, a.at + Math.round(a.durationMs), a.deliveryId);
-    })();
+    }).immediate();
   }
 
   get(id: number): Delivery | undefined {
@@ -171,7 +171,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.db.transaction(() => {
       this.stmts.pruneAttempts.run(before);
       return this.stmts.prune.run(before).changes;
-    })();
+    }).immediate();
   }
 
   getRef(target: string, caseId: number): TicketRef | undefined {

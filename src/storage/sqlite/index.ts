@@ -101,7 +101,9 @@ export function openSqliteStores(dir: string, options: SqliteOptions = {}): Stor
     audit: new SqliteAuditStore(db),
     tuning: new SqliteTuningStore(db),
     soc: new SqliteSocMetricsStore(db),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    // IMMEDIATE: the write lock is taken at BEGIN (waiting up to busy_timeout), so a transaction that reads
+    // and then writes cannot fail with SQLITE_BUSY because another connection committed in between.
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     close: () => {
       events.close();
       db.close();

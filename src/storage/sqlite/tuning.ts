@@ -149,7 +149,7 @@ export class SqliteTuningStore implements TuningStore {
       ).run(a.by, a.refId, a.ruleId, a.title, a.level, a.kind, a.hostName, a.userName, a.groupKey, JSON.stringify(a.fields),
         JSON.stringify(a.eventIds.slice(0, MAX_ALERT_EVENTS)), a.count, a.at, a.at);
       return this.getHeld(Number(info.lastInsertRowid))!;
-    })();
+    }).immediate();
   }
 
   listHeld(query: HeldAlertQuery = {}): { total: number; alerts: HeldAlert[] } {
