@@ -9,20 +9,11 @@ import { Client, errors } from '@elastic/elasticsearch';
 import { hashToken } from '../api/auth.js';
 import { ES_COMPAT_VERSION } from '../api/routes/ingest.js';
 import type { RunningVigil } from './start.js';
-import { bearer, jsonClient, startTestServer, sysmonProcess, type TestServer } from './testing/kit.js';
+import { bearer, imageRule, jsonClient, startTestServer, sysmonProcess, type TestServer } from './testing/kit.js';
 
 const ADMIN = 'es-client-admin-token-0123456789';
 const INGEST = 'es-client-ingest-token-0123456789';
-const RULE = `
-title: Whoami via Sysmon
-id: 55555555-5555-4555-8555-555555555555
-level: medium
-logsource: { product: windows, category: process_creation }
-detection:
-  selection:
-    Image|endswith: '\\whoami.exe'
-  condition: selection
-`;
+const RULE = imageRule({ id: '55555555-5555-4555-8555-555555555555', title: 'Whoami via Sysmon', image: '\\whoami.exe' });
 
 let server: TestServer;
 let vigil: RunningVigil;

@@ -5,20 +5,11 @@ import Database from 'better-sqlite3';
 import { hashToken } from '../api/auth.js';
 import { DB_FILE } from '../storage/sqlite/index.js';
 import { startVigil, type RunningVigil } from './start.js';
-import { bearer, startTestServer, type TestServer } from './testing/kit.js';
+import { bearer, imageRule, startTestServer, type TestServer } from './testing/kit.js';
 
 const TOKEN = 'test-admin-token-0123456789';
 const INGEST_TOKEN = 'test-ingest-token-0123456789';
-const RULE = `
-title: Whoami via Sysmon
-id: 22222222-2222-4222-8222-222222222222
-level: high
-logsource: { product: windows, category: process_creation }
-detection:
-  selection:
-    Image|endswith: '\\whoami.exe'
-  condition: selection
-`;
+const RULE = imageRule({ id: '22222222-2222-4222-8222-222222222222', title: 'Whoami via Sysmon', image: '\\whoami.exe', level: 'high' });
 
 function sysmon(image: string): string {
   return JSON.stringify({

@@ -109,3 +109,17 @@ export function sysmonProcess(e: SysmonProcessEvent): Record<string, unknown> {
     },
   };
 }
+
+/** A Sigma rule on process creation (Sysmon event 1) whose `Image` ends with `image`, e.g. `\\whoami.exe`. */
+export function imageRule(rule: { id: string; title: string; image: string; level?: string }): string {
+  return `
+title: ${rule.title}
+id: ${rule.id}
+level: ${rule.level ?? 'medium'}
+logsource: { product: windows, category: process_creation }
+detection:
+  selection:
+    Image|endswith: '${rule.image}'
+  condition: selection
+`;
+}
