@@ -38,6 +38,18 @@ export interface EcsCore {
 
 export type EcsKey = keyof EcsCore;
 
+/** Every key of EcsCore, at run time (the compiler checks the list is complete and exact). */
+export const ECS_CORE_KEYS = [
+  '@timestamp', 'event.code', 'event.provider', 'event.dataset', 'event.category', 'event.action', 'event.outcome',
+  'host.name', 'user.name', 'source.ip', 'source.port', 'destination.ip', 'destination.port', 'process.name',
+  'process.pid', 'process.executable', 'process.command_line', 'process.parent.executable', 'file.path',
+  'url.original', 'http.response.status_code', 'dns.question.name', 'message', 'related.ip', 'log.source.address',
+] as const satisfies readonly EcsKey[];
+type MissingEcsKey = Exclude<EcsKey, (typeof ECS_CORE_KEYS)[number]>;
+// A key added to EcsCore and not to the list fails here.
+const everyKeyListed: [MissingEcsKey] extends [never] ? true : MissingEcsKey = true;
+void everyKeyListed;
+
 /**
  * What the transport knew about an input besides its content (Splunk HEC's envelope). Profiles never
  * read it; `normalize` applies it after the profile ran.

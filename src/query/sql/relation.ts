@@ -46,8 +46,8 @@ export function eventsRelation(schema: SchemaMapping, dialect: SqlDialect, quali
     const segments = name.split('.');
     const paths = segments.length > 1 ? [[name], segments] : [segments];
     const original = dialect.jsonLookup(column(schema.json), paths);
-    if (schema.coreJson === undefined) return { sql: original, type: 'dynamic' };
-    return { sql: sql`coalesce(${dialect.jsonLookup(column(schema.coreJson), [[name]])}, ${original})`, type: 'dynamic' };
+    if (schema.coreJson === undefined || !schema.coreJson.fields.includes(name)) return { sql: original, type: 'dynamic' };
+    return { sql: sql`coalesce(${dialect.jsonLookup(column(schema.coreJson.column), [[name]])}, ${original})`, type: 'dynamic' };
   };
   const keyColumn = column(schema.key);
   return {

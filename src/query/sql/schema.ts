@@ -22,11 +22,11 @@ export interface SchemaMapping {
   /** Column holding the original event as JSON text (must be valid JSON in every row). */
   json: string;
   /**
-   * Column holding the normalized ECS core as JSON with flat dotted keys (`{"process.name": ...}`):
-   * unmapped fields are read there first, so every core field is searchable by its ECS name whatever
-   * the original's layout; then from `json`.
+   * Column holding the normalized ECS core as JSON with flat dotted keys (`{"process.name": ...}`), and
+   * the core fields without a column of their own: those are read there first, so each is searchable by
+   * its ECS name whatever the original's layout, then from `json`. Other fields are read from `json` only.
    */
-  coreJson?: string;
+  coreJson?: { column: string; fields: readonly string[] };
   /** Fields stored in their own columns. Must map `@timestamp` to a `time` column. */
   fields: Readonly<Record<string, ColumnMapping>>;
   /** Full-text index for free-text terms; null makes free text a `query.plan` error. */
@@ -40,7 +40,15 @@ export const DEFAULT_SCHEMA: Readonly<SchemaMapping> = Object.freeze({
   table: 'events',
   key: 'id',
   json: 'raw',
-  coreJson: 'core',
+  coreJson: Object.freeze({
+    column: 'core',
+    // The ECS core keys (src/formats/profiles/types.ts ECS_CORE_KEYS) without a column above; a storage test checks the two agree.
+    fields: Object.freeze([
+      'event.category', 'event.action', 'event.outcome', 'source.port', 'destination.port', 'process.name', 'process.pid',
+      'process.executable', 'process.parent.executable', 'file.path', 'url.original', 'http.response.status_code',
+      'dns.question.name', 'related.ip', 'log.source.address',
+    ]),
+  }),
   fields: Object.freeze({
     '@timestamp': { column: 'ts', type: 'time' },
     'event.code': { column: 'event_code', type: 'text' },
@@ -61,7 +69,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** Rejects mappings whose names could not be quoted safely or that lack a time column. */
 export function validateSchema(schema: SchemaMapping): void {
   const names = [schema.table, schema.key, schema.json, ...Object.values(schema.fields).map((f) => f.column)];
-  if (schema.coreJson !== undefined) names.push(schema.coreJson);
+  if (schema.coreJson !== undefined) names.push(schema.coreJson.column);
   if (schema.fullText) names.push(schema.fullText.table);
   for (const name of names) {
     if (!IDENTIFIER.test(name)) throw queryError(QueryErrorCode.schema, `schema names a column or table '${name}' that is not a plain identifier`);
