@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +8,9 @@ import { compileHunt } from '../../query/sql/compile.js';
 import { D0, synthetic } from '../conformance.js';
 import type { Stores } from '../ports.js';
 import { DB_FILE, FTS_FILE, openSqliteStores } from './index.js';
+import { runWriterThenKill } from './testing/kill-writer.js';
 
 const DAY = 86_400_000;
-const WRITER = new URL('./testing/writer.js', import.meta.url);
 const ALL = { from: 0, to: D0 + 30 * DAY };
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -107,25 +106,7 @@ test('searches racing the indexer thread never index an event twice', async (t) 
 test('kill -9 of a server-like writer (indexer thread running): after reopening, full text finds every acknowledged event', async (t) => {
   const dir = tempDir(t);
   const job = { dir, batches: 8, batchSize: 200, start: D0, stepMs: 1000, keyed: false, hang: true, indexer: true };
-  const child = spawn(process.execPath, [WRITER.pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const acked: number[] = [];
-  await new Promise<void>((ok, fail) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        acked.push(...(JSON.parse(buffer.slice(0, nl)) as { ids: number[] }).ids);
-        buffer = buffer.slice(nl + 1);
-      }
-      if (acked.length === job.batches * job.batchSize) ok();
-    });
-    child.on('exit', (code) => fail(new Error(`writer exited early (${code})`)));
-  });
-  child.removeAllListeners('exit');
-  const gone = new Promise((r) => child.on('exit', r));
-  child.kill('SIGKILL');
-  await gone;
+  const acked = (await runWriterThenKill(job, (acks) => acks.length === job.batches)).flatMap((a) => a.ids);
 
   const stores = openSqliteStores(dir);
   t.after(() => stores.close());

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { compileHunt } from '../../query/sql/compile.js';
 import { D0, synthetic } from '../conformance.js';
 import { DB_FILE, openSqliteStores } from './index.js';
 import { DDL } from './schema.js';
+import { runWriterThenKill } from './testing/kill-writer.js';
 
 const DAY = 86_400_000;
 const WRITER = new URL('./testing/writer.js', import.meta.url);
@@ -60,25 +60,7 @@ test('retention drops partitions while another connection ingests: every batch i
 test('kill -9 after a committed batch: the retried batch is stored once', async (t) => {
   const dir = tempDir(t);
   const job = { dir, batches: 3, batchSize: 50, start: D0, stepMs: 1000, keyed: true, hang: true };
-  const child = spawn(process.execPath, [WRITER.pathname, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const acked: { batch: number; ids: number[] }[] = [];
-  await new Promise<void>((ok, fail) => {
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        acked.push(JSON.parse(buffer.slice(0, nl)) as { batch: number; ids: number[] });
-        buffer = buffer.slice(nl + 1);
-      }
-      if (acked.length === job.batches) ok();
-    });
-    child.on('exit', (code) => fail(new Error(`writer exited early (${code})`)));
-  });
-  child.removeAllListeners('exit');
-  const gone = new Promise((r) => child.on('exit', r));
-  child.kill('SIGKILL');
-  await gone;
+  const acked = await runWriterThenKill(job, (acks) => acks.length === job.batches);
 
   const stores = openSqliteStores(dir);
   t.after(() => stores.close());

@@ -6,7 +6,7 @@ import { parentPort, workerData, isMainThread } from 'node:worker_threads';
 import { synthetic } from '../../conformance.js';
 import { openSqliteStores } from '../index.js';
 
-interface Job {
+export interface WriterJob {
   dir: string;
   batches: number;
   batchSize: number;
@@ -20,7 +20,7 @@ interface Job {
   indexer?: boolean;
 }
 
-function run(job: Job, report: (message: unknown) => void): void {
+function run(job: WriterJob, report: (message: unknown) => void): void {
   const stores = openSqliteStores(job.dir, { indexer: job.indexer ?? false });
   for (let b = 0; b < job.batches; b++) {
     const now = job.start + b * job.stepMs;
@@ -40,7 +40,7 @@ function run(job: Job, report: (message: unknown) => void): void {
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
-  run(workerData as Job, (m) => port.postMessage(m));
+  run(workerData as WriterJob, (m) => port.postMessage(m));
 } else if (process.argv[2]) {
-  run(JSON.parse(process.argv[2]) as Job, (m) => process.stdout.write(`${JSON.stringify(m)}\n`));
+  run(JSON.parse(process.argv[2]) as WriterJob, (m) => process.stdout.write(`${JSON.stringify(m)}\n`));
 }
